@@ -1,0 +1,3 @@
+from soulspot import create_app
+
+app = create_app()

@@ -1,0 +1,56 @@
+"""SoulSpot Enrichment: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from soulspot import config as config_module
+from soulspot.database import configure_engine, upgrade_database
+from soulspot.errors import register_error_handlers
+from soulspot.extensions import db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, schema, blueprints, errors, CLI, scheduler."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=config_module.instance_path_from_env(),
+        instance_relative_config=True,
+    )
+    config_module.load_config(app, config)
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if app.config.get("AUTO_MIGRATE", True):
+            upgrade_database()
+
+    _register_blueprints(app)
+    register_error_handlers(app)
+    if app.config["SCHEDULER_ENABLED"] and not config_module.is_reloader_parent(app.debug):
+        from soulspot.jobs import start_scheduler
+
+        start_scheduler(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from soulspot.api import api_bp
+    from soulspot.web.views import web_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)

@@ -1,0 +1,28 @@
+"""Background jobs: one scheduler with a thread pool, owned by the serving process."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from soulspot.jobs.queue import JobContext, JobQueue, SubmitResult
+
+EXTENSION_KEY = "soulspot.jobs"
+
+__all__ = ["JobContext", "JobQueue", "SubmitResult", "get_queue", "start_scheduler"]
+
+
+def start_scheduler(app: Flask) -> JobQueue:
+    """Start the job queue for this process (idempotent) and return it."""
+    queue: JobQueue | None = app.extensions.get(EXTENSION_KEY)
+    if queue is None:
+        from soulspot.jobs.runners import build_runners
+
+        queue = JobQueue(app, build_runners(), workers=int(app.config["JOB_WORKERS"]))
+        app.extensions[EXTENSION_KEY] = queue
+    queue.start()
+    return queue
+
+
+def get_queue(app: Flask | None = None) -> JobQueue | None:
+    """This process's job queue, or None when this process runs no scheduler."""
+    return (app or current_app).extensions.get(EXTENSION_KEY)

@@ -1,0 +1,100 @@
+"""The local library: artists, albums and tracks, with their provider links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from soulspot.extensions import db
+from soulspot.models.base import TimestampMixin, UTCDateTime, new_id
+
+SPOTIFY_ARTIST_PREFIX = "spotify:artist:"
+SPOTIFY_ALBUM_PREFIX = "spotify:album:"
+
+
+class Artist(TimestampMixin, db.Model):
+    """An artist; `has_local_files` is kept by the scanner so "unenriched" stays cheap."""
+
+    __tablename__ = "artists"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+    sort_name: Mapped[str | None] = mapped_column(String(512))
+    musicbrainz_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    spotify_uri: Mapped[str | None] = mapped_column(String(64), unique=True)
+    deezer_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    disambiguation: Mapped[str | None] = mapped_column(String(512))
+    genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    popularity: Mapped[int | None] = mapped_column(Integer)
+    image_url: Mapped[str | None] = mapped_column(String(1024))
+    image_path: Mapped[str | None] = mapped_column(String(1024))
+    has_local_files: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Enrichment bookkeeping: when the job last looked at this artist and what came of it,
+    # so hard cases are not re-searched on every run and never starve the rest.
+    enrichment_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    enrichment_outcome: Mapped[str | None] = mapped_column(String(32))
+
+    albums: Mapped[list[Album]] = relationship(
+        back_populates="artist", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (Index("ix_artists_unenriched", "has_local_files", "spotify_uri"),)
+
+
+class Album(TimestampMixin, db.Model):
+    """An album (local, or known only from a provider's discography)."""
+
+    __tablename__ = "albums"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    artist_id: Mapped[str] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(512))
+    release_year: Mapped[int | None] = mapped_column(Integer)
+    album_type: Mapped[str | None] = mapped_column(String(32))
+    musicbrainz_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    spotify_uri: Mapped[str | None] = mapped_column(String(64), unique=True)
+    deezer_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    disambiguation: Mapped[str | None] = mapped_column(String(512))
+    cover_url: Mapped[str | None] = mapped_column(String(1024))
+    cover_path: Mapped[str | None] = mapped_column(String(1024))
+    has_local_files: Mapped[bool] = mapped_column(Boolean, default=False)
+    enrichment_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enrichment_outcome: Mapped[str | None] = mapped_column(String(32))
+
+    artist: Mapped[Artist] = relationship(back_populates="albums")
+    tracks: Mapped[list[Track]] = relationship(
+        back_populates="album", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("ix_albums_unenriched", "has_local_files", "spotify_uri"),
+        Index("ix_albums_artist_title", "artist_id", "title"),
+    )
+
+
+class Track(TimestampMixin, db.Model):
+    """A track; `file_path` is NULL for tracks known only from a provider.
+
+    `artist_id` is the album's artist (the entity the file is filed under, as in Lidarr and
+    beets' album artist); the track's own credit is kept as text in `artist_name`.
+    """
+
+    __tablename__ = "tracks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    album_id: Mapped[str] = mapped_column(ForeignKey("albums.id", ondelete="CASCADE"), index=True)
+    artist_id: Mapped[str] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(512))
+    artist_name: Mapped[str | None] = mapped_column(String(512))
+    track_number: Mapped[int | None] = mapped_column(Integer)
+    disc_number: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    isrc: Mapped[str | None] = mapped_column(String(16))
+    musicbrainz_recording_id: Mapped[str | None] = mapped_column(String(36))
+    file_path: Mapped[str | None] = mapped_column(String(4096), unique=True)
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_mtime: Mapped[float | None] = mapped_column(Float)
+
+    album: Mapped[Album] = relationship(back_populates="tracks")

@@ -1,0 +1,1 @@
+"""Use cases: what the blueprints, the CLI and the jobs call."""

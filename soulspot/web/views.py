@@ -1,0 +1,27 @@
+"""Pages: the home page and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from soulspot.extensions import db
+from soulspot.services import status as status_service
+
+web_bp = Blueprint("web", __name__)
+
+
+@web_bp.get("/")
+def home() -> str:
+    return render_template("pages/home.html", counts=status_service.library_counts(db.session))
+
+
+@web_bp.get("/healthz")
+def healthz() -> Any:
+    database_ok = status_service.database_reachable(db.session)
+    body = {
+        "status": "ok" if database_ok else "degraded",
+        "database": "ok" if database_ok else "unreachable",
+    }
+    return jsonify(body), 200 if database_ok else 503
