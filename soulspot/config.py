@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the provider layer reads DEFAULTS and must not import Flask
+    from flask import Flask
 
 PROJECT_URL = "https://github.com/soulspot/soulspot-enrichment"
 
@@ -19,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # sqlite:///<instance>/soulspot.db
     "ARTWORK_DIR": None,  # <instance>/artwork
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "AUTO_MIGRATE": True,  # apply pending schema migrations at start
     # Process
     "SCHEDULER_ENABLED": False,  # `soulspot serve` turns it on for its own process
     "JOB_WORKERS": 2,
@@ -45,11 +47,13 @@ DEFAULTS: dict[str, Any] = {
     "HTTP_CONNECT_TIMEOUT": 5.0,
     "HTTP_READ_TIMEOUT": 15.0,
     "HTTP_MAX_RETRIES": 3,
+    "HTTP_BACKOFF_BASE": 0.5,  # seconds; doubled per retry, with jitter
     # Matching
     "AUTO_APPLY_THRESHOLD": 0.9,
     "AUTO_APPLY_MARGIN": 0.1,
     "ENRICHMENT_BATCH_SIZE": 50,
-    "ENRICHMENT_RETRY_AFTER_HOURS": 24,
+    "ENRICHMENT_RETRY_FAILED_MINUTES": 60,  # a provider failed on an artist: retry after
+    "ENRICHMENT_RETRY_AFTER_HOURS": 168,  # no match / albums missing: look again after
     # Artwork
     "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
     "IMAGE_HOSTS": "i.scdn.co,*.scdn.co,*.spotifycdn.com,*.dzcdn.net,api.deezer.com,"

@@ -1,0 +1,1 @@
+"""Test doubles: the fake provider server (tests.fakes.server) and its helpers."""

@@ -1,0 +1,265 @@
+"""The fake providers' data: artists and albums built by code, with stable ids per provider."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+ALL_PROVIDERS = ("spotify", "deezer", "musicbrainz")
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_MB_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # uuid.NAMESPACE_URL
+SPOTIFY_IMAGE_SIZES = (640, 300, 64)
+DEEZER_IMAGE_SIZES = (56, 250, 500, 1000)
+CAA_SIZES = (250, 500, 1200)
+CAA_FULL_SIZE = 1200
+
+
+def spotify_id(kind: str, seq: int) -> str:
+    """A 22-character base62 id, stable for (kind, seq)."""
+    number = int.from_bytes(hashlib.sha256(f"{kind}:{seq}".encode()).digest()[:17], "big")
+    chars = []
+    for _ in range(22):
+        number, digit = divmod(number, 62)
+        chars.append(_BASE62[digit])
+    return "".join(chars)
+
+
+def musicbrainz_id(kind: str, seq: int) -> str:
+    return str(uuid.uuid5(_MB_NAMESPACE, f"fake:{kind}:{seq}"))
+
+
+def md5_of(kind: str, seq: int) -> str:
+    return hashlib.md5(f"{kind}:{seq}".encode()).hexdigest()
+
+
+def deezer_image_path(kind: str, md5: str, size: int) -> str:
+    """Deezer's CDN layout; an empty md5 gives the placeholder form `/images/artist//...`."""
+    return f"/cdn/images/{kind}/{md5}/{size}x{size}-000000-80-0-0.jpg"
+
+
+@dataclass
+class FakeTrack:
+    seq: int
+    title: str
+    number: int
+    duration_ms: int
+    spotify_id: str
+    deezer_id: int
+    isrc: str
+
+
+@dataclass
+class FakeArtist:
+    seq: int
+    name: str
+    genres: tuple[str, ...]
+    popularity: int | None
+    fans: int | None
+    disambiguation: str | None
+    aliases: tuple[str, ...]
+    image: bool
+    providers: frozenset[str]
+    albums: list[FakeAlbum] = field(default_factory=list)
+
+    @property
+    def spotify_id(self) -> str:
+        return spotify_id("artist", self.seq)
+
+    @property
+    def deezer_id(self) -> int:
+        return 1000 + self.seq
+
+    @property
+    def mbid(self) -> str:
+        return musicbrainz_id("artist", self.seq)
+
+    @property
+    def deezer_md5(self) -> str:
+        return md5_of("deezer-artist", self.seq) if self.image else ""
+
+    def image_paths(self, provider: str) -> list[str]:
+        """CDN paths of this artist's pictures on `provider`, largest first."""
+        if provider == "spotify":
+            return _spotify_paths(self.spotify_id) if self.image else []
+        if provider == "deezer":
+            sizes = sorted(DEEZER_IMAGE_SIZES, reverse=True)
+            return [deezer_image_path("artist", self.deezer_md5, size) for size in sizes]
+        return []
+
+
+@dataclass
+class FakeAlbum:
+    seq: int
+    artist: FakeArtist
+    title: str
+    year: int | None
+    release_date: str | None
+    album_type: str
+    tracks: list[FakeTrack]
+    image: bool
+    providers: frozenset[str]
+
+    @property
+    def spotify_id(self) -> str:
+        return spotify_id("album", self.seq)
+
+    @property
+    def deezer_id(self) -> int:
+        return 100000 + self.seq
+
+    @property
+    def mbid(self) -> str:
+        """The release group id."""
+        return musicbrainz_id("release-group", self.seq)
+
+    @property
+    def release_mbid(self) -> str:
+        """The id of the release group's one release."""
+        return musicbrainz_id("release", self.seq)
+
+    @property
+    def deezer_md5(self) -> str:
+        return md5_of("deezer-cover", self.seq) if self.image else ""
+
+    def image_paths(self, provider: str) -> list[str]:
+        """CDN paths of this album's cover on `provider`, largest first."""
+        if provider == "spotify":
+            return _spotify_paths(self.spotify_id) if self.image else []
+        if provider == "deezer":
+            sizes = sorted(DEEZER_IMAGE_SIZES, reverse=True)
+            return [deezer_image_path("cover", self.deezer_md5, size) for size in sizes]
+        if provider == "musicbrainz":
+            return [f"/cdn/caa/{self.mbid}.jpg"] if self.image else []
+        return []
+
+
+def _spotify_paths(entity_id: str) -> list[str]:
+    return [f"/cdn/spotify/{entity_id}.jpg"] + [
+        f"/cdn/spotify/{entity_id}-{size}.jpg" for size in SPOTIFY_IMAGE_SIZES[1:]
+    ]
+
+
+class FakeCatalog:
+    """Artists and albums the fake serves; every image path it hands out is served by the CDN."""
+
+    def __init__(self) -> None:
+        self.artists: list[FakeArtist] = []
+        self.albums: list[FakeAlbum] = []
+        self._seq = 0
+        self._images: dict[str, int] = {}
+
+    def add_artist(
+        self,
+        name: str,
+        *,
+        genres: Sequence[str] = (),
+        popularity: int | None = None,
+        fans: int | None = None,
+        disambiguation: str | None = None,
+        aliases: Sequence[str] = (),
+        image: bool = True,
+        providers: Iterable[str] = ALL_PROVIDERS,
+    ) -> FakeArtist:
+        artist = FakeArtist(
+            seq=self._next(),
+            name=name,
+            genres=tuple(genres),
+            popularity=popularity,
+            fans=fans,
+            disambiguation=disambiguation,
+            aliases=tuple(aliases),
+            image=image,
+            providers=frozenset(providers),
+        )
+        self.artists.append(artist)
+        self._register_images(artist.image_paths("spotify"), SPOTIFY_IMAGE_SIZES)
+        self._register_images(
+            artist.image_paths("deezer"), sorted(DEEZER_IMAGE_SIZES, reverse=True)
+        )
+        return artist
+
+    def add_album(
+        self,
+        artist: FakeArtist,
+        title: str,
+        *,
+        year: int | None = None,
+        release_date: str | None = None,
+        album_type: str = "album",
+        tracks: int | Sequence[str] = 10,
+        image: bool = True,
+        providers: Iterable[str] | None = None,
+    ) -> FakeAlbum:
+        """An album of `artist`; `tracks` is a count or the list of titles."""
+        seq = self._next()
+        titles = [f"Track {n}" for n in range(1, tracks + 1)] if isinstance(tracks, int) else tracks
+        album = FakeAlbum(
+            seq=seq,
+            artist=artist,
+            title=title,
+            year=year,
+            release_date=release_date or (str(year) if year else None),
+            album_type=album_type,
+            tracks=[_track(seq, number, title) for number, title in enumerate(titles, 1)],
+            image=image,
+            providers=frozenset(providers) if providers is not None else artist.providers,
+        )
+        artist.albums.append(album)
+        self.albums.append(album)
+        self._register_images(album.image_paths("spotify"), SPOTIFY_IMAGE_SIZES)
+        self._register_images(album.image_paths("deezer"), sorted(DEEZER_IMAGE_SIZES, reverse=True))
+        self._register_images(album.image_paths("musicbrainz"), (CAA_FULL_SIZE,))
+        for size in CAA_SIZES if image else ():
+            self._images[f"/cdn/caa/{album.mbid}-{size}.jpg"] = size
+        return album
+
+    def artists_on(self, provider: str) -> list[FakeArtist]:
+        return [artist for artist in self.artists if provider in artist.providers]
+
+    def albums_on(self, provider: str) -> list[FakeAlbum]:
+        return [album for album in self.albums if provider in album.providers]
+
+    def find_artist(self, provider: str, entity_id: str) -> FakeArtist | None:
+        return next((a for a in self.artists_on(provider) if _ids(a, provider) == entity_id), None)
+
+    def find_album(self, provider: str, entity_id: str) -> FakeAlbum | None:
+        """An album by its provider id (a MusicBrainz release id also finds its group)."""
+        for album in self.albums_on(provider):
+            if entity_id in (_ids(album, provider), album.release_mbid):
+                return album
+        return None
+
+    def image_size(self, path: str) -> int | None:
+        """The pixel size of a catalog image at `path`, None when the catalog has none there."""
+        return self._images.get(path)
+
+    def _register_images(self, paths: list[str], sizes: Sequence[int]) -> None:
+        for path, size in zip(paths, sizes, strict=False):
+            self._images[path] = size
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+
+def _ids(entity: FakeArtist | FakeAlbum, provider: str) -> str:
+    return {
+        "spotify": entity.spotify_id,
+        "deezer": str(entity.deezer_id),
+        "musicbrainz": entity.mbid,
+    }[provider]
+
+
+def _track(album_seq: int, number: int, title: str) -> FakeTrack:
+    seq = album_seq * 1000 + number
+    return FakeTrack(
+        seq=seq,
+        title=title,
+        number=number,
+        duration_ms=180_000 + number * 1000,
+        spotify_id=spotify_id("track", seq),
+        deezer_id=3_000_000 + seq,
+        isrc=f"XXFAK{seq:07d}",
+    )

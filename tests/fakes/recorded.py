@@ -1,0 +1,19 @@
+"""The shared recorded provider responses (../shared/fixtures), read in place, never copied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+
+
+def recorded(relative: str) -> Any:
+    """The JSON body at `relative` (e.g. "recorded/deezer/artist_27.json"); skip when absent."""
+    path = SHARED_FIXTURES / relative
+    if not path.exists():
+        pytest.skip(f"shared fixtures not available: {path}")
+    return json.loads(path.read_text(encoding="utf-8"))
