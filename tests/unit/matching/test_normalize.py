@@ -1,0 +1,249 @@
+"""Normalisation and similarity traps: cosmetic vs meaningful suffixes, degenerate names, VA."""
+
+from __future__ import annotations
+
+import pytest
+
+from soulspot.matching.albums import TITLE_MATCH
+from soulspot.matching.normalize import (
+    is_various_artists,
+    name_similarity,
+    normalize_name,
+    normalize_title,
+    title_similarity,
+)
+
+# A pair scoring at or above this is treated as the same thing by the matcher.
+SAME = TITLE_MATCH
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Beatles", "Beatles, The"),
+        ("The Beatles", "BEATLES"),
+        ("Beyoncé", "Beyonce"),
+        ("Mötley Crüe", "Motley Crue"),
+        ("Sigur Rós", "SIGUR ROS"),
+        ("Simon & Garfunkel", "Simon and Garfunkel"),
+        ("Florence + The Machine", "Florence and the Machine"),
+        ("Guns N' Roses", "Guns 'n' Roses"),
+        ("Guns N' Roses", "Guns & Roses"),
+        ("R.E.M.", "REM"),
+        ("  Daft   Punk ", "Daft Punk"),
+        ("Ｄａｆｔ Ｐｕｎｋ", "Daft Punk"),  # full-width forms fold under NFKC
+        ("Straße", "STRASSE"),  # casefold, not lower
+        ("Jay-Z feat. Alicia Keys", "Jay-Z"),
+        ("Jay-Z ft. Alicia Keys", "Jay Z"),
+        ("Calvin Harris (feat. Rihanna)", "Calvin Harris"),
+        ("Calvin Harris [with Dua Lipa]", "Calvin Harris"),
+        ("Artist featuring Someone Else", "Artist"),
+        ("Artist (feat. Someone (of Band))", "Artist"),
+        ("The Bird and the Bee", "Bird and the Bee"),
+    ],
+)
+def test_equivalent_artist_names_share_a_key(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+    assert name_similarity(a, b) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Little Feat", "Little"),  # "feat" ends the name: it is the name
+        ("Florence and the Machine", "Florence"),
+        ("Between the Buried and Me", "Between the Buried"),  # a bare "with"/"and" stays
+        ("Simon & Garfunkel", "Simon"),
+        ("The Who", "Who Made Who"),
+    ],
+)
+def test_names_keep_what_is_part_of_the_name(a: str, b: str) -> None:
+    assert normalize_name(a) != normalize_name(b)
+    assert name_similarity(a, b) < 0.9
+
+
+def test_names_differing_only_in_spacing_are_close_but_not_identical() -> None:
+    assert name_similarity("AC/DC", "ACDC") == pytest.approx(0.95)
+    assert normalize_name("AC/DC") != normalize_name("ACDC")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nevermind", "Nevermind (Remastered 2011)"),
+        ("Nevermind", "Nevermind [2009 Remaster]"),
+        ("Nevermind", "Nevermind - Remastered"),
+        ("Nevermind", "Nevermind - 2011 Remaster"),
+        ("Nevermind", "Nevermind (20th Anniversary Edition)"),
+        ("Nevermind", "Nevermind (Super Deluxe Edition)"),
+        ("Nevermind", "Nevermind 20th Anniversary Deluxe Edition"),
+        ("Abbey Road", "Abbey Road Remastered"),
+        ("Plastic Beach", "Plastic Beach (Deluxe)"),
+        ("Storytone", "Storytone (Deluxe Version)"),
+        ("Parklife", "Parklife [Special Edition]"),
+        ("Born in the U.S.A.", "Born in the U.S.A. (Legacy Edition)"),
+        ("Pet Sounds", "Pet Sounds (Expanded)"),
+        ("Ten", "Ten (Bonus Track Version)"),
+        ("Rumours", "Rumours (Collector's Edition)"),
+        ("Under the Westway", "Under the Westway - Single"),
+        ("Meanwhile", "Meanwhile EP"),
+        ("Get Lucky", "Get Lucky (feat. Pharrell Williams & Nile Rodgers)"),
+        ("Songs of Love and Praise", "Songs Of Love & Praise"),
+        ("Part II", "Part 2"),
+        ("Vol. 2", "Volume Two"),
+        ("Vol. 2", "vol.02"),
+        ("Led Zeppelin IV", "Led Zeppelin 4"),
+        ("Nevermind (1991)", "Nevermind"),
+        ("Get Lucky (feat. Pharrell Williams (N.E.R.D.))", "Get Lucky"),
+        ("Get Lucky feat. Pharrell Williams (Live)", "Get Lucky (Live)"),
+        ("Get Lucky (feat. Pharrell Williams (N.E.R.D.)) - Vol. 1", "Get Lucky Vol 1"),
+        ("Nevermind [Deluxe Edition (2011 Remaster)] Vol. 1", "Nevermind Vol. 1"),
+    ],
+)
+def test_cosmetic_suffixes_do_not_change_a_title(a: str, b: str) -> None:
+    assert normalize_title(a) == normalize_title(b)
+    assert title_similarity(a, b) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Vol. 1", "Vol. 2"),
+        ("Greatest Hits Vol. 1", "Greatest Hits Vol. 2"),
+        ("Greatest Hits, Volume One", "Greatest Hits, Volume Two"),
+        ("Part II", "Part III"),
+        ("Led Zeppelin II", "Led Zeppelin III"),
+        ("1999", "2000"),
+        ("Alive 1997", "Alive 2007"),
+        ("Live at Leeds", "Leeds"),
+        ("Demon Days", "Demon Days Live at the Manchester Opera House"),
+        ("Nevermind", "Nevermind (Live)"),
+        ("Nevermind", "Nevermind (Live) [Remastered]"),
+        ("Nevermind (Remastered)", "Nevermind (Live Remastered)"),
+        ("Human After All", "Human After All (Remixes)"),
+        ("Technologic", "Technologic (Radio Edit)"),
+        ("Nebraska", "Nebraska (Demos)"),
+        ("Ok Computer", "Ok Computer (Instrumental)"),
+        ("Unplugged", "Plugged"),
+        ("Harder, Better, Faster, Stronger", "Harder, Better, Faster, Stronger (Live)"),
+        ("Get Lucky", "Get Lucky feat. Pharrell Williams (Live)"),
+        ("Harder, Better, Faster, Stronger", "Harder, Better, Faster, Stronger (Acoustic Version)"),
+    ],
+)
+def test_meaningful_differences_keep_titles_apart(a: str, b: str) -> None:
+    assert normalize_title(a) != normalize_title(b)
+    assert title_similarity(a, b) <= 0.6
+    assert title_similarity(a, b) < SAME
+
+
+def test_a_re_recording_is_not_a_remaster() -> None:
+    assert title_similarity("Fearless", "Fearless (Taylor's Version)") < SAME
+
+
+def test_numbered_volumes_score_well_below_the_match_threshold() -> None:
+    assert title_similarity("Musique, Vol. 1", "Musique, Vol. 2") <= 0.5
+    assert title_similarity("Part II", "Part III") <= 0.5
+
+
+def test_live_qualifier_spelt_differently_still_matches() -> None:
+    local = "MTV Unplugged in New York"
+    assert title_similarity(local, "MTV Unplugged In New York (25th Anniversary – Live)") >= SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Love", "Loved"),
+        ("Blur", "Blue"),
+        ("13", "12"),
+        ("X", "XX"),
+        ("Incesticide", "Insecticide"),
+    ],
+)
+def test_short_or_near_miss_titles_are_not_the_same(a: str, b: str) -> None:
+    assert title_similarity(a, b) < SAME
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("!!!", "!!!"),
+        ("...", "..."),
+        ("+", "+"),
+        ("÷", "÷"),
+        ("The", "the"),
+        ("The The", "the the"),
+    ],
+)
+def test_degenerate_names_fall_back_to_a_distinctive_key(name: str, key: str) -> None:
+    assert normalize_name(name) == key
+    assert normalize_title(name) == key
+
+
+def test_degenerate_names_only_match_themselves() -> None:
+    assert name_similarity("!!!", "!!!") == 1.0
+    assert name_similarity("!!!", "...") == 0.0
+    assert name_similarity("!!!", "Chk Chk Chk") == 0.0
+    assert name_similarity("The The", "The") < 0.9
+    assert name_similarity("The The", "The The") == 1.0
+    assert name_similarity("X", "XX") < 0.9
+    assert name_similarity("X", "X") == 1.0
+    assert title_similarity("+", "×") == 0.0
+    assert title_similarity("+", "and") < SAME  # "+" alone is not the word "and"
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "\t\n"])
+def test_empty_names_match_nothing_not_everything(empty: str) -> None:
+    assert normalize_name(empty) == ""
+    assert name_similarity(empty, empty) == 0.0
+    assert name_similarity(empty, "Nirvana") == 0.0
+    assert title_similarity(empty, "") == 0.0
+    assert not is_various_artists(empty)
+
+
+def test_non_latin_names_are_transliterated_not_emptied() -> None:
+    assert normalize_name("Мумий Тролль") == "mumii troll"
+    assert normalize_name("Σωκράτης Μάλαμας") == "sokrates malamas"
+    assert normalize_name("坂本龍一") != ""
+    assert name_similarity("Мумий Тролль", "Мумий Тролль") == 1.0
+    assert name_similarity("Мумий Тролль", "Mumii Troll") == 1.0
+    assert name_similarity("Мумий Тролль", "Сплин") < 0.5
+    assert name_similarity("坂本龍一", "坂本龍一") == 1.0
+    assert name_similarity("坂本龍一", "久石譲") < 0.5
+    assert name_similarity("Σωκράτης Μάλαμας", "Μάλαμας") < 0.9
+
+
+def test_distinct_originals_stay_apart_when_transliteration_collides() -> None:
+    # Both transliterate to "ban ben long yi": the originals differ, so no sure match.
+    assert normalize_name("坂本龍一") == normalize_name("坂本竜一")
+    assert name_similarity("坂本龍一", "坂本竜一") < 0.9
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Various Artists",
+        "VARIOUS ARTISTS",
+        "Various",
+        "VA",
+        "V.A.",
+        "V/A",
+        "<Various Artists>",
+        "Various Artist",
+        "Verschiedene Interpreten",
+        "Verschiedene Künstler",
+        "Artistes divers",
+        "Artistes variés",
+        "Varios artistas",
+        "Vários Artistas",
+    ],
+)
+def test_various_artists_spellings_are_recognised(name: str) -> None:
+    assert is_various_artists(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Vanessa Carlton", "Various Cruelties", "Vast", "Diverse", "The Various", "Va Va Voom"]
+)
+def test_ordinary_names_are_not_various_artists(name: str) -> None:
+    assert not is_various_artists(name)
