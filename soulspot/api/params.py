@@ -66,3 +66,21 @@ def json_body(*, required: bool = True) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise ValidationError("the body must be a JSON object")
     return payload
+
+
+#: Offsets beyond this are refused rather than handed to the database (SQLite's 64-bit limit).
+MAX_OFFSET = 2**31 - 1
+
+
+def page_args(*, default_limit: int = 50, max_limit: int) -> tuple[int, int]:
+    """`limit` in [1, max_limit] and `offset` in [0, MAX_OFFSET]."""
+    limit = int_arg("limit", default_limit, minimum=1, maximum=max_limit)
+    return limit, int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+
+
+def str_field(payload: dict[str, Any], name: str) -> str:
+    """A required, non-blank string field of a JSON body."""
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{name!r} must be a non-empty string")
+    return value

@@ -1,0 +1,98 @@
+"""The `soulspot` command: Flask's commands (run, routes, shell, db) plus serve and scan."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import click
+import waitress
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from soulspot import create_app
+from soulspot.errors import AppError
+from soulspot.extensions import db
+from soulspot.services.scanning import ScanSummary, scan_library
+
+
+# FlaskGroup runs every command below inside an app context (AppGroup's default).
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """SoulSpot Enrichment: link a local music library to Spotify, Deezer and MusicBrainz."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
+@click.option("--no-scheduler", is_flag=True, help="Do not run background jobs in this process.")
+def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
+    """Serve the app with waitress; this process also owns the job scheduler."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not no_scheduler:
+        # Imported here: the scheduler belongs to the serving process, never to scan or shell.
+        from soulspot.jobs import start_scheduler
+
+        app.config["SCHEDULER_ENABLED"] = True
+        start_scheduler(app)
+    click.echo(f"SoulSpot serving on http://{host}:{port} ({threads} threads)")
+    waitress.serve(app, host=host, port=port, threads=threads)
+
+
+@main.command("scan")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def scan(path: Path) -> None:
+    """Scan PATH for audio files and sync the library (incremental)."""
+    progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        summary = scan_library(db.session, path, progress=progress)
+    except AppError as exc:
+        raise click.UsageError(exc.detail) from exc
+    finally:
+        if progress is not None:
+            progress.finish()
+    click.echo(format_summary(summary))
+
+
+class _TerminalProgress:
+    """A single self-overwriting progress line, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream
+        self._clock = clock
+        self._drawn_at: float | None = None
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if done < total and self._drawn_at is not None and now - self._drawn_at < 0.1:
+            return
+        self._drawn_at = now
+        self._drawn = True
+        self._stream.write(f"\rscanning: {done}/{total} files ({done * 100 // max(total, 1)}%)")
+        self._stream.flush()
+
+    def finish(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def format_summary(summary: ScanSummary) -> str:
+    lines = [
+        f"Scanned {summary.root} in {summary.seconds:.1f} s",
+        f"  files seen: {summary.files_seen}",
+        f"  added:      {summary.added}",
+        f"  updated:    {summary.updated}",
+        f"  unchanged:  {summary.unchanged}",
+        f"  removed:    {summary.removed}",
+        f"  artists:    +{summary.artists_added} -{summary.artists_removed}",
+        f"  albums:     +{summary.albums_added} -{summary.albums_removed}",
+        f"  errors:     {len(summary.errors)}",
+    ]
+    lines += [f"    {error.path}: {error.reason}" for error in summary.errors]
+    return "\n".join(lines)

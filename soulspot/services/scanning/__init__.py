@@ -1,0 +1,13 @@
+"""Library scanning: read audio tags and sync artists, albums and tracks with the files."""
+
+from __future__ import annotations
+
+from soulspot.services.scanning.scanner import (
+    ProgressCallback,
+    ScanError,
+    ScanSummary,
+    resolve_root,
+    scan_library,
+)
+
+__all__ = ["ProgressCallback", "ScanError", "ScanSummary", "resolve_root", "scan_library"]

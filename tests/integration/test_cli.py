@@ -1,0 +1,137 @@
+"""The `soulspot` command: scan, serve (waitress and the scheduler), and database migrations."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import waitress
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+import soulspot.jobs
+from soulspot import MIGRATIONS_DIR
+from soulspot.cli import _TerminalProgress, main
+from soulspot.extensions import db
+from soulspot.models import Track
+from tests.audio import make_audio
+
+
+def test_scan_prints_the_summary_with_failed_paths(app, tmp_path: Path) -> None:
+    root = tmp_path / "music"
+    make_audio(root / "a.mp3", artist="Blur", album="Parklife", title="Girls")
+    make_audio(root / "b.flac", artist="Blur", album="Parklife", title="Boys")
+    (root / "broken.m4a").write_bytes(b"nope" * 40)
+
+    result = app.test_cli_runner().invoke(main, ["scan", str(root)])
+
+    assert result.exit_code == 0, result.output
+    assert "files seen: 3" in result.output
+    assert "added:      2" in result.output
+    assert "errors:     1" in result.output
+    assert f"{root.resolve() / 'broken.m4a'}: " in result.output
+    assert "\r" not in result.output  # no progress line when not on a terminal
+    with app.app_context():
+        assert db.session.query(Track).count() == 2
+
+
+def test_second_scan_reports_unchanged_files(app, tmp_path: Path) -> None:
+    make_audio(tmp_path / "music" / "a.mp3", title="a")
+    runner = app.test_cli_runner()
+    runner.invoke(main, ["scan", str(tmp_path / "music")])
+
+    result = runner.invoke(main, ["scan", str(tmp_path / "music")])
+
+    assert "unchanged:  1" in result.output and "added:      0" in result.output
+
+
+@pytest.mark.parametrize("target", ["missing", "file.mp3"])
+def test_scan_of_a_missing_path_or_a_file_exits_2(app, tmp_path: Path, target: str) -> None:
+    make_audio(tmp_path / "file.mp3")
+
+    result = app.test_cli_runner().invoke(main, ["scan", str(tmp_path / target)])
+
+    assert result.exit_code == 2
+    assert "Invalid value for 'PATH'" in result.output
+
+
+def test_terminal_progress_redraws_one_line() -> None:
+    stream = io.StringIO()
+    now = [100.0]
+    progress = _TerminalProgress(stream, clock=lambda: now[0])
+
+    progress(1, 5)
+    now[0] += 0.05
+    progress(2, 5)  # throttled: drawn less than 0.1 s ago
+    now[0] += 0.1
+    progress(3, 5)
+    progress(5, 5)  # the last file is always drawn
+    progress.finish()
+
+    assert stream.getvalue() == (
+        "\rscanning: 1/5 files (20%)\rscanning: 3/5 files (60%)\rscanning: 5/5 files (100%)\n"
+    )
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    calls: list[tuple] = []
+    monkeypatch.setattr(soulspot.jobs, "start_scheduler", lambda app: calls.append(("jobs", app)))
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(("serve", app, kw)))
+    return calls
+
+
+def test_serve_starts_the_scheduler_then_waitress_on_localhost(app, served) -> None:
+    result = app.test_cli_runner().invoke(main, ["serve"])
+
+    assert result.exit_code == 0, result.output
+    assert served == [
+        ("jobs", app),
+        ("serve", app, {"host": "127.0.0.1", "port": 8765, "threads": 4}),
+    ]
+    assert app.config["SCHEDULER_ENABLED"] is True
+
+
+def test_serve_options_and_no_scheduler(app, served) -> None:
+    args = ["serve", "--host", "0.0.0.0", "--port", "9000", "--threads", "8", "--no-scheduler"]
+
+    result = app.test_cli_runner().invoke(main, args)
+
+    assert result.exit_code == 0, result.output
+    assert served == [("serve", app, {"host": "0.0.0.0", "port": 9000, "threads": 8})]
+
+
+@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "x"], ["--threads", "0"]])
+def test_serve_rejects_bad_options(app, served, args) -> None:
+    result = app.test_cli_runner().invoke(main, ["serve", *args])
+
+    assert result.exit_code == 2
+    assert served == []
+
+
+def _head() -> str:
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def test_db_upgrade_builds_a_fresh_database_at_head(make_app) -> None:
+    app = make_app(AUTO_MIGRATE=False)
+    with app.app_context():
+        assert "artists" not in inspect(db.engine).get_table_names()
+
+    result = app.test_cli_runner().invoke(main, ["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert {"artists", "albums", "tracks", "jobs", "enrichment_candidates"} <= tables
+    assert version == _head()
+
+
+def test_app_start_migrates_a_fresh_database_to_head(app) -> None:
+    with app.app_context():
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == _head()
+        columns = {column["name"] for column in inspect(db.engine).get_columns("tracks")}
+    assert {"file_path", "file_size", "file_mtime", "musicbrainz_recording_id"} <= columns
