@@ -12,7 +12,8 @@ from flask import Flask
 from soulspot import config as config_module
 from soulspot.database import configure_engine, upgrade_database
 from soulspot.errors import register_error_handlers
-from soulspot.extensions import db, migrate
+from soulspot.extensions import PROVIDERS_KEY, db, migrate
+from soulspot.providers.factory import build_clients
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -36,9 +37,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        if app.config.get("AUTO_MIGRATE", True):
+        if app.config["AUTO_MIGRATE"]:
             upgrade_database()
 
+    app.extensions[PROVIDERS_KEY] = build_clients(app.config)
     _register_blueprints(app)
     register_error_handlers(app)
     if app.config["SCHEDULER_ENABLED"] and not config_module.is_reloader_parent(app.debug):
@@ -50,7 +52,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from soulspot.api import api_bp
+    from soulspot.web import artwork as artwork_web
     from soulspot.web.views import web_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(artwork_web.bp)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from soulspot.providers.factory import ProviderClients
+
+PROVIDERS_KEY = "soulspot.providers"
 
 
 class Base(DeclarativeBase):
@@ -13,3 +21,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+
+def providers(app: Flask | None = None) -> ProviderClients:
+    """The app's provider clients, built once so every thread shares their rate limits."""
+    return (app or current_app).extensions[PROVIDERS_KEY]

@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from soulspot import create_app
 from soulspot.extensions import db
 from soulspot.jobs import get_queue
+from soulspot.services.artwork.runtime import EXTENSION_KEY as ARTWORK_KEY
+from tests.fakes.fixtures import *  # noqa: F403  (fake_providers, fake_clients, ...)
 
 
 @pytest.fixture
@@ -39,6 +41,9 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
         queue = get_queue(app)
         if queue is not None:
             queue.shutdown()
+        runtime = app.extensions.get(ARTWORK_KEY)
+        if runtime is not None:
+            runtime.shutdown()
         with app.app_context():
             db.engine.dispose()
 

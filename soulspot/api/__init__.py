@@ -26,9 +26,12 @@ def require_api_key() -> None:
 
 
 def _register_children() -> None:
-    from soulspot.api import library
+    from soulspot.api import artwork, enrichment, jobs, library
 
     api_bp.register_blueprint(library.bp)
+    api_bp.register_blueprint(enrichment.bp)
+    api_bp.register_blueprint(jobs.bp)
+    api_bp.register_blueprint(artwork.bp)
 
 
 _register_children()

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from soulspot.errors import ServiceUnavailableError
 from soulspot.jobs.queue import JobContext, JobQueue, SubmitResult
 
 EXTENSION_KEY = "soulspot.jobs"
 
-__all__ = ["JobContext", "JobQueue", "SubmitResult", "get_queue", "start_scheduler"]
+__all__ = [
+    "JobContext",
+    "JobQueue",
+    "SubmitResult",
+    "get_queue",
+    "require_queue",
+    "start_scheduler",
+]
 
 
 def start_scheduler(app: Flask) -> JobQueue:
@@ -26,3 +34,13 @@ def start_scheduler(app: Flask) -> JobQueue:
 def get_queue(app: Flask | None = None) -> JobQueue | None:
     """This process's job queue, or None when this process runs no scheduler."""
     return (app or current_app).extensions.get(EXTENSION_KEY)
+
+
+def require_queue() -> JobQueue:
+    """This process's running job queue; a 503 for the caller when there is none."""
+    queue = get_queue()
+    if queue is None or not queue.running:
+        raise ServiceUnavailableError(
+            "no job runner in this process; start the server with `soulspot serve`"
+        )
+    return queue

@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from soulspot.errors import ServiceUnavailableError
 from soulspot.extensions import db
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.models.base import utcnow
@@ -144,10 +143,8 @@ class JobQueue:
 
     def submit(self, job_type: JobType, payload: Mapping[str, Any] | None = None) -> SubmitResult:
         """Queue a job of this type, or return the one already PENDING/RUNNING."""
-        if not self.running:
-            raise ServiceUnavailableError(
-                "no job runner in this process; start the server with `soulspot serve`"
-            )
+        if job_type not in self._runners:
+            raise ValueError(f"this queue has no runner for {job_type.value}")
         result = submit_job(db.session, job_type, payload or {})
         if result.created:
             with self._lock:

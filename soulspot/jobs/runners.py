@@ -2,9 +2,64 @@
 
 from __future__ import annotations
 
-from soulspot.jobs.queue import Runner
+from typing import Any
+
+from soulspot.extensions import providers
+from soulspot.jobs.queue import JobContext, Runner
 from soulspot.models import JobType
+from soulspot.services.artwork import repair_artwork
+from soulspot.services.artwork.runtime import artwork_runtime
+from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
+from soulspot.services.scanning import scan_library
+
+
+def _request_counts(clients: Any) -> dict[str, int]:
+    return {name: int(stats.get("requests", 0)) for name, stats in clients.stats().items()}
+
+
+def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
+    clients = providers(ctx.app)
+    before = _request_counts(clients)
+    result = run_enrichment(
+        ctx.session,
+        spotify=clients.spotify,
+        deezer=clients.deezer,
+        settings=EnrichmentSettings.from_config(ctx.config),
+        progress=ctx.progress,
+        on_artwork=artwork_runtime(ctx.app).submit,
+    )
+    after = _request_counts(clients)
+    result["requests"] = {name: after[name] - before.get(name, 0) for name in after}
+    return result
+
+
+def run_artwork_repair_job(ctx: JobContext) -> dict[str, Any]:
+    """Payload {"use_api", "entity_type", "limit"}, all optional.
+
+    Without a limit (the schedule sends none) the whole library is repaired in batches.
+    """
+    use_api = bool(ctx.payload.get("use_api", False))
+    runtime = artwork_runtime(ctx.app)
+    report = repair_artwork(
+        ctx.session,
+        runtime.context,
+        entity_type=ctx.payload.get("entity_type"),
+        limit=ctx.payload.get("limit"),
+        batch_size=int(ctx.config["ARTWORK_REPAIR_BATCH"]),
+        use_api=use_api,
+        finder=runtime.finder(search=True) if use_api else None,
+        on_progress=ctx.progress,
+    )
+    return report.as_dict()
+
+
+def run_scan_job(ctx: JobContext) -> dict[str, Any]:
+    return scan_library(ctx.session, ctx.payload["path"], progress=ctx.progress).to_dict()
 
 
 def build_runners() -> dict[JobType, Runner]:
-    return {}
+    return {
+        JobType.LIBRARY_SCAN: run_scan_job,
+        JobType.LIBRARY_SPOTIFY_ENRICHMENT: run_enrichment_job,
+        JobType.ARTWORK_REPAIR: run_artwork_repair_job,
+    }

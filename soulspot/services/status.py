@@ -1,25 +1,68 @@
-"""Library counts and health, read cheaply from the database."""
+"""Library counts, enrichment status and health, read cheaply from the database."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from soulspot.models import Album, Artist, Track
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, JobStatus, JobType, Track
+from soulspot.services.jobs import active_job, last_finished_job
 
 log = logging.getLogger(__name__)
+
+
+def _count(session: Session, model: Any, *conditions: Any) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
 def library_counts(session: Session) -> dict[str, int]:
     """Artists, albums and tracks with local files."""
     return {
-        "artists": session.scalar(select(func.count()).where(Artist.has_local_files.is_(True)))
-        or 0,
-        "albums": session.scalar(select(func.count()).where(Album.has_local_files.is_(True))) or 0,
-        "tracks": session.scalar(select(func.count()).where(Track.file_path.is_not(None))) or 0,
+        "artists": _count(session, Artist, Artist.has_local_files.is_(True)),
+        "albums": _count(session, Album, Album.has_local_files.is_(True)),
+        "tracks": _count(session, Track, Track.file_path.is_not(None)),
+    }
+
+
+def enrichment_status(session: Session) -> dict[str, Any]:
+    """The spec's status fields plus progress and per-provider link counts.
+
+    Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
+    from the newest finished enrichment job, so it survives restarts (NOTES 3).
+    """
+    artists_unenriched = _count(
+        session, Artist, Artist.has_local_files.is_(True), Artist.spotify_uri.is_(None)
+    )
+    albums_unenriched = _count(
+        session, Album, Album.has_local_files.is_(True), Album.spotify_uri.is_(None)
+    )
+    running = active_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
+    finished = last_finished_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
+    return {
+        "artists_unenriched": artists_unenriched,
+        "albums_unenriched": albums_unenriched,
+        "pending_candidates": _count(
+            session, Candidate, Candidate.status == CandidateStatus.PENDING
+        ),
+        "is_enrichment_needed": artists_unenriched + albums_unenriched > 0,
+        "is_running": running is not None,
+        "last_job_completed": None if finished is None else finished.status == JobStatus.COMPLETED,
+        "progress": None
+        if running is None
+        else {"job_id": running.id, "processed": running.processed, "total": running.total},
+        "last_job": None
+        if finished is None
+        else {"job_id": finished.id, "status": finished.status.value, "error": finished.error},
+        "linked": {
+            "artists_spotify": _count(session, Artist, Artist.spotify_uri.is_not(None)),
+            "artists_deezer": _count(session, Artist, Artist.deezer_id.is_not(None)),
+            "albums_spotify": _count(session, Album, Album.spotify_uri.is_not(None)),
+            "albums_deezer": _count(session, Album, Album.deezer_id.is_not(None)),
+        },
     }
 
 

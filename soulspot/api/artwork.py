@@ -1,0 +1,66 @@
+"""Artwork endpoints: repair missing images, reset FAILED markers, auto-fetch (HTMX)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from soulspot.api.params import bool_arg, entity_type_arg, int_arg
+from soulspot.extensions import db
+from soulspot.services import artwork as artwork_service
+from soulspot.services.artwork.runtime import artwork_runtime
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("artwork", __name__, url_prefix="/enrichment")
+
+
+@bp.post("/repair-artwork")
+def repair_artwork() -> Any:
+    entity_type = entity_type_arg()
+    use_api = bool_arg("use_api", False)
+    limit = int_arg("limit", 100, minimum=1, maximum=500)
+    runtime = artwork_runtime(current_app)
+    report = artwork_service.repair_artwork(
+        db.session,
+        runtime.context,
+        entity_type=entity_type,
+        limit=limit,
+        batch_size=int(current_app.config["ARTWORK_REPAIR_BATCH"]),
+        use_api=use_api,
+        finder=runtime.finder(search=True) if use_api else None,
+    )
+    return jsonify(report.as_dict())
+
+
+@bp.post("/reset-failed-images")
+def reset_failed_images() -> Any:
+    entity_type = entity_type_arg()
+    return jsonify(artwork_service.reset_failed(db.session, entity_type))
+
+
+@bp.post("/auto-fetch-images")
+def auto_fetch_images() -> Any:
+    """Quiet by design: a hidden fragment with counts, or an empty body; errors only logged."""
+    entity_type = entity_type_arg()
+    limit = int_arg("limit", 20, minimum=1, maximum=100)
+    runtime = artwork_runtime(current_app)
+    try:
+        counts = artwork_service.auto_fetch_images(
+            db.session,
+            runtime.context,
+            runtime.finder(search=False),
+            entity_type=entity_type,
+            limit=limit,
+        )
+    except Exception:  # the page that asked must never see an error from this
+        log.exception("auto-fetch of images failed")
+        db.session.rollback()
+        return "", 200
+    if not counts.repaired and not counts.failed:
+        return "", 200
+    return render_template(
+        "partials/_auto_fetch_result.html", repaired=counts.repaired, failed=counts.failed
+    )

@@ -1,0 +1,70 @@
+"""Jobs JSON endpoints: recent jobs and one job's progress and outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from soulspot.api.params import int_arg
+from soulspot.errors import ValidationError
+from soulspot.extensions import db
+from soulspot.models import Job, JobStatus, JobType
+from soulspot.services import jobs as job_service
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def serialize_job(job: Job) -> dict[str, Any]:
+    def stamp(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": job.id,
+        "type": job.type.value,
+        "status": job.status.value,
+        "payload": job.payload or {},
+        "progress": {"processed": job.processed, "total": job.total},
+        "result": job.result,
+        "error": job.error,
+        "created_at": stamp(job.created_at),
+        "started_at": stamp(job.started_at),
+        "finished_at": stamp(job.finished_at),
+    }
+
+
+def _enum_arg(name: str, enum_class: type[JobType] | type[JobStatus]) -> Any:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return enum_class(raw.upper())
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_class)
+        raise ValidationError(f"{name} must be one of {allowed}, got {raw!r}") from None
+
+
+@bp.get("")
+def list_jobs() -> Any:
+    limit = int_arg("limit", 20, minimum=1, maximum=200)
+    offset = int_arg("offset", 0, minimum=0)
+    jobs, total = job_service.list_jobs(
+        db.session,
+        job_type=_enum_arg("type", JobType),
+        status=_enum_arg("status", JobStatus),
+        limit=limit,
+        offset=offset,
+    )
+    return jsonify(
+        {
+            "jobs": [serialize_job(job) for job in jobs],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+    )
+
+
+@bp.get("/<job_id>")
+def get_job(job_id: str) -> Any:
+    return jsonify(serialize_job(job_service.get_job(db.session, job_id)))

@@ -1,0 +1,114 @@
+"""The collaborators every artwork use case shares, and the download of one entity's image."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from soulspot.providers.http import user_agent
+from soulspot.services.artwork.fetch import ImageFetcher
+from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.safety import UrlPolicy
+from soulspot.services.artwork.store import ArtworkStore, StoredImage
+
+log = logging.getLogger(__name__)
+
+
+class Claims:
+    """Entities whose image a thread of this process is fetching right now.
+
+    A second caller that cannot claim an entity skips it, so concurrent repairs never
+    download the same file twice or race on it.
+    """
+
+    def __init__(self) -> None:
+        self._held: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, kind: str, entity_id: str) -> bool:
+        with self._lock:
+            if (kind, entity_id) in self._held:
+                return False
+            self._held.add((kind, entity_id))
+            return True
+
+    def release(self, kind: str, entity_id: str) -> None:
+        with self._lock:
+            self._held.discard((kind, entity_id))
+
+
+@dataclass
+class ArtworkContext:
+    """Store, fetcher, claims and pool size; build one per app with `build_context`."""
+
+    store: ArtworkStore
+    fetcher: ImageFetcher
+    workers: int = 8
+    claims: Claims = field(default_factory=Claims)
+    clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+def build_context(config: Mapping[str, Any]) -> ArtworkContext:
+    """An ArtworkContext from the app config (ARTWORK_DIR, IMAGE_HOSTS, MAX_IMAGE_BYTES, ...)."""
+    workers = max(1, int(config["ARTWORK_WORKERS"]))
+    fetcher = ImageFetcher(
+        UrlPolicy.from_setting(config["IMAGE_HOSTS"]),
+        user_agent=user_agent(config["MUSICBRAINZ_CONTACT"]),
+        max_bytes=int(config["MAX_IMAGE_BYTES"]),
+        connect_timeout=float(config["HTTP_CONNECT_TIMEOUT"]),
+        read_timeout=float(config["HTTP_READ_TIMEOUT"]),
+        pool_size=workers,
+    )
+    return ArtworkContext(
+        store=ArtworkStore(config["ARTWORK_DIR"]), fetcher=fetcher, workers=workers
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one entity: an image, the error that stopped it, or neither (skipped)."""
+
+    kind: str
+    entity_id: str
+    image: StoredImage | None = None
+    error: ArtworkError | None = None
+
+    @property
+    def status(self) -> str:
+        """`repaired`, `failed` or `skipped`: the counter this outcome goes to."""
+        if self.image is not None:
+            return "repaired"
+        return "failed" if self.error is not None else "skipped"
+
+
+def download_image(
+    context: ArtworkContext, kind: str, entity_id: str, url: str, *, deadline: float | None = None
+) -> Outcome:
+    """Fetch `url` into the store as this entity's image. Touches no database: runs on workers."""
+    try:
+        image = context.store.save(
+            kind, entity_id, lambda sink: context.fetcher.download(url, sink, deadline=deadline)
+        )
+    except ArtworkError as error:
+        log.info("artwork %s %s: %s (%s)", kind, entity_id, error.reason.value, error.detail)
+        return Outcome(kind, entity_id, error=error)
+    except OSError as exc:  # our disk, not the image: no marker, the next run tries again
+        log.warning("artwork %s %s: cannot write: %s", kind, entity_id, exc)
+        error = ArtworkError(Reason.SERVER_ERROR, f"local write failed: {exc}", transient=True)
+        return Outcome(kind, entity_id, error=error)
+    log.info(
+        "artwork %s %s: stored %s %dx%d (%d bytes)",
+        kind,
+        entity_id,
+        image.format,
+        image.width,
+        image.height,
+        image.size,
+    )
+    return Outcome(kind, entity_id, image=image)

@@ -1,0 +1,250 @@
+"""Repair missing artwork: download the images of entities that have none, in parallel.
+
+Counts, per entity type (processed = repaired + skipped + failed):
+- processed: entities taken up, at most `limit`: those without a valid local image (no path,
+  or a path whose file has disappeared) and without a FAILED marker;
+- repaired: an image was downloaded, verified and stored;
+- failed: a download (or a Deezer lookup by id) was attempted and failed; the entity gets a
+  FAILED marker unless the failure was ours (a full disk, an exhausted time budget);
+- skipped: nothing to download: no URL (and, in API mode, no confident Deezer match or a
+  Deezer error or rate limit), or another run was handling the entity at the same time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from soulspot.providers.errors import NotFound, ProviderError, RateLimited
+from soulspot.services.artwork.context import ArtworkContext, Outcome, download_image
+from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.records import (
+    ArtworkKind,
+    Target,
+    find_missing,
+    iter_missing,
+    kinds_for,
+    record_outcome,
+    still_missing,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+DEEZER_DISABLED_NOTE = "Deezer is disabled in the settings: only stored URLs were used."
+
+
+class ImageFinder(Protocol):
+    """Finds an image URL for an entity that has none stored (API mode)."""
+
+    stopped: bool
+
+    def image_url(self, session: Session, target: Target) -> str | None:
+        """The URL, or None when there is no confident match; raises ProviderError."""
+        ...
+
+
+@dataclass
+class KindCounts:
+    processed: int = 0
+    repaired: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def add(self, status: str) -> None:
+        self.processed += 1
+        setattr(self, status, getattr(self, status) + 1)
+
+
+@dataclass
+class RepairReport:
+    mode: str = "cdn_only"
+    artists: KindCounts = field(default_factory=KindCounts)
+    albums: KindCounts = field(default_factory=KindCounts)
+    note: str | None = None
+
+    def counts(self, kind: str) -> KindCounts:
+        return self.artists if kind == "artist" else self.albums
+
+    def as_dict(self) -> dict[str, Any]:
+        """The documented response shape (`summary.note` only when there is something to say)."""
+        summary: dict[str, Any] = {
+            "total_processed": self.artists.processed + self.albums.processed,
+            "total_repaired": self.artists.repaired + self.albums.repaired,
+            "mode": self.mode,
+        }
+        if self.note:
+            summary["note"] = self.note
+        return {"artists": asdict(self.artists), "albums": asdict(self.albums), "summary": summary}
+
+
+def repair_artwork(
+    session: Session,
+    context: ArtworkContext,
+    *,
+    entity_type: str | None = None,
+    limit: int | None = 100,
+    batch_size: int = 200,
+    use_api: bool = False,
+    finder: ImageFinder | None = None,
+    on_progress: Progress | None = None,
+) -> RepairReport:
+    """Repair up to `limit` entities per type (None: the whole library), batch by batch.
+
+    API mode needs `use_api` and a `finder` (None when Deezer is disabled: the report then
+    says so and only stored URLs are used, as in CDN mode). Batches advance by id, so
+    entities that stay without an image never hold the run up.
+    """
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1 or None, not {limit!r}")
+    finder = finder if use_api else None
+    report = RepairReport(mode="api" if finder is not None else "cdn_only")
+    if use_api and finder is None:
+        report.note = DEEZER_DISABLED_NOTE
+    kinds = kinds_for(entity_type)
+    total = _count_targets(session, context, kinds, limit) if on_progress else None
+    done = 0
+    context.store.sweep_partials()
+    for kind in kinds:
+        after_id: str | None = None
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = batch_size if remaining is None else min(batch_size, remaining)
+            targets = find_missing(session, context.store, kind, size, after_id=after_id)
+            if not targets:
+                break
+            process_targets(session, context, kind, targets, report.counts(kind.name), finder)
+            after_id = targets[-1].id
+            done += len(targets)
+            if remaining is not None:
+                remaining -= len(targets)
+            if on_progress:
+                on_progress(done, max(total or 0, done))  # entities added meanwhile count too
+    return report
+
+
+def process_targets(
+    session: Session,
+    context: ArtworkContext,
+    kind: ArtworkKind,
+    targets: list[Target],
+    counts: KindCounts,
+    finder: ImageFinder | None = None,
+    *,
+    deadline: float | None = None,
+) -> None:
+    """Claim, look up (main thread), download (pool), record (main thread) one batch.
+
+    Work not started by `deadline` is skipped; downloads under way stop at it.
+    """
+    claimed = [t for t in targets if context.claims.claim(kind.name, t.id)]
+    for _ in range(len(targets) - len(claimed)):
+        counts.add("skipped")
+    try:
+        # End the read transaction first: a run that finished these entities released its
+        # claims only after committing, and a fresh transaction sees those commits.
+        session.commit()
+        fresh = still_missing(session, context.store, kind, [t.id for t in claimed])
+        pending: list[Future[Outcome]] = []
+        with ThreadPoolExecutor(context.workers, thread_name_prefix="artwork") as pool:
+            for target in claimed:
+                if target.id not in fresh or _past(context, deadline):
+                    counts.add("skipped")
+                    continue
+                url = target.url or _find_url(session, context, target, finder, counts)
+                if url is None:
+                    continue
+                pending.append(
+                    pool.submit(
+                        download_image, context, kind.name, target.id, url, deadline=deadline
+                    )
+                )
+            _collect(session, context, pending, counts, deadline)
+    finally:
+        for target in claimed:
+            context.claims.release(kind.name, target.id)
+
+
+def _find_url(
+    session: Session,
+    context: ArtworkContext,
+    target: Target,
+    finder: ImageFinder | None,
+    counts: KindCounts,
+) -> str | None:
+    """The URL an API lookup finds, or None after counting the target as skipped or failed."""
+    if finder is None or finder.stopped:
+        counts.add("skipped")
+        return None
+    try:
+        url = finder.image_url(session, target)
+    except ArtworkError as error:  # e.g. Deezer only has the placeholder picture
+        record_outcome(session, Outcome(target.kind, target.id, error=error), context.now())
+        counts.add("failed")
+        return None
+    except NotFound as error:
+        log.info("artwork %s %s: Deezer has no such id: %s", target.kind, target.id, error)
+        outcome = Outcome(target.kind, target.id, error=ArtworkError(Reason.NOT_FOUND, str(error)))
+        record_outcome(session, outcome, context.now())
+        counts.add("failed")
+        return None
+    except RateLimited as error:
+        log.warning("Deezer rate limit (retry after %gs): no more lookups", error.retry_after)
+        finder.stopped = True
+        counts.add("skipped")
+        return None
+    except ProviderError as error:
+        log.warning("artwork %s %s: Deezer lookup failed: %s", target.kind, target.id, error)
+        counts.add("skipped")
+        return None
+    if url is None:
+        counts.add("skipped")
+    return url
+
+
+def _collect(
+    session: Session,
+    context: ArtworkContext,
+    pending: list[Future[Outcome]],
+    counts: KindCounts,
+    deadline: float | None,
+) -> None:
+    """Record outcomes as downloads finish; past the deadline, drop what has not started."""
+    waiting = set(pending)
+    while waiting:
+        timeout = None if deadline is None else max(0.0, deadline - context.clock())
+        done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:  # the budget ran out: cancel queued downloads, running ones stop soon
+            waiting = {future for future in waiting if not _cancelled(future, counts)}
+            deadline = None
+            continue
+        for future in done:
+            outcome = future.result()
+            record_outcome(session, outcome, context.now())
+            counts.add(outcome.status)
+
+
+def _cancelled(future: Future[Outcome], counts: KindCounts) -> bool:
+    if future.cancel():
+        counts.add("skipped")
+        return True
+    return False
+
+
+def _past(context: ArtworkContext, deadline: float | None) -> bool:
+    return deadline is not None and context.clock() >= deadline
+
+
+def _count_targets(
+    session: Session, context: ArtworkContext, kinds: list[ArtworkKind], limit: int | None
+) -> int:
+    total = 0
+    for kind in kinds:
+        found = sum(1 for _ in iter_missing(session, context.store, kind))
+        total += found if limit is None else min(found, limit)
+    return total

@@ -1,0 +1,138 @@
+"""The artwork folder: one file per entity, written atomically, verified to be a real image."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image
+
+from soulspot.services.artwork.markers import ArtworkError, Reason
+
+#: Pillow format name -> the extension we store it under. MPO is a JPEG with extra frames
+#: (cameras write it); Pillow's JPEG reader reports it as such.
+FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+READERS = ("JPEG", "PNG", "WEBP")
+EXTENSIONS = ("jpg", "png", "webp")
+FOLDERS = {"artist": "artists", "album": "albums"}
+#: Beyond this an image is refused before decoding, which bounds the memory a decode takes.
+MAX_PIXELS = 40_000_000
+PARTIAL_SUFFIX = ".part"
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """A stored image; `path` is relative to the artwork folder (what the DB records)."""
+
+    path: str
+    format: str
+    width: int
+    height: int
+    size: int
+
+
+class ArtworkStore:
+    """ARTWORK_DIR/artists/<id>.<ext> and ARTWORK_DIR/albums/<id>.<ext>, nothing else."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).resolve()
+
+    def save(self, kind: str, entity_id: str, write: Callable[[BinaryIO], int]) -> StoredImage:
+        """Let `write` fill a temporary file, verify it, then move it into place atomically.
+
+        Whatever fails, the temporary file is removed: the folder only ever holds images.
+        """
+        folder = self._folder(kind)
+        folder.mkdir(parents=True, exist_ok=True)
+        _check_id(entity_id)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{entity_id}.", suffix=PARTIAL_SUFFIX
+        )
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                size = write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            image_format, width, height = inspect_image(temporary)
+            extension = FORMATS[image_format]
+            os.replace(temporary, folder / f"{entity_id}.{extension}")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        for other in EXTENSIONS:  # a new format must not leave the old file behind
+            if other != extension:
+                (folder / f"{entity_id}.{other}").unlink(missing_ok=True)
+        return StoredImage(
+            path=f"{FOLDERS[kind]}/{entity_id}.{extension}",
+            format="jpeg" if extension == "jpg" else extension,
+            width=width,
+            height=height,
+            size=size,
+        )
+
+    def locate(self, kind: str, entity_id: str, recorded: str | None) -> Path | None:
+        """The file `recorded` for this entity when it is one we wrote and it still exists.
+
+        The path is rebuilt from the layout, never taken from `recorded`, so no stored value
+        can point outside the artwork folder.
+        """
+        if not recorded or not _SAFE_ID.fullmatch(entity_id):
+            return None
+        for extension in EXTENSIONS:
+            relative = f"{FOLDERS[kind]}/{entity_id}.{extension}"
+            if recorded == relative:
+                path = self.root / relative
+                inside = path.resolve().is_relative_to(self.root)  # a symlink may not lead out
+                return path if inside and path.is_file() else None
+        return None
+
+    def sweep_partials(self, older_than: float = 3600.0) -> int:
+        """Remove temporary files a crashed download left behind; return how many."""
+        removed = 0
+        cutoff = time.time() - older_than
+        for folder in FOLDERS.values():
+            for path in (self.root / folder).glob(f".*{PARTIAL_SUFFIX}"):
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:
+                    continue
+        return removed
+
+    def _folder(self, kind: str) -> Path:
+        return self.root / FOLDERS[kind]
+
+
+def inspect_image(path: str | Path) -> tuple[str, int, int]:
+    """(Pillow format, width, height) of a JPEG, PNG or WebP file that fully decodes."""
+    try:
+        with Image.open(path, formats=READERS) as image:
+            image_format = str(image.format)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ArtworkError(Reason.TOO_LARGE, f"{width}x{height} pixels")
+            image.verify()  # structure and checksums (PNG) without decoding
+        with Image.open(path, formats=READERS) as image:
+            # A JPEG decodes at 1/8 scale: still every byte of the stream, an eighth of the RAM.
+            image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()  # a truncated file fails here
+    except ArtworkError:
+        raise
+    except Exception as exc:  # Pillow fails in many ways on malformed input; all mean "not one"
+        raise ArtworkError(Reason.NOT_AN_IMAGE, f"{type(exc).__name__}: {exc}") from exc
+    if image_format not in FORMATS:
+        raise ArtworkError(Reason.NOT_AN_IMAGE, f"unexpected format {image_format}")
+    return image_format, width, height
+
+
+def _check_id(entity_id: str) -> None:
+    if not _SAFE_ID.fullmatch(entity_id):
+        raise ValueError(f"not a storable entity id: {entity_id!r}")

@@ -1,0 +1,7 @@
+"""The enrichment job: link local artists and albums to Spotify and Deezer."""
+
+from __future__ import annotations
+
+from soulspot.services.enrichment.engine import EnrichmentSettings, run_enrichment
+
+__all__ = ["EnrichmentSettings", "run_enrichment"]

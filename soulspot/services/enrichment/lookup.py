@@ -1,0 +1,196 @@
+"""Provider look-ups for one artist: search, discographies, scoring. No database here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from soulspot.matching import (
+    Decision,
+    LocalAlbum,
+    LocalArtist,
+    Scored,
+    decide,
+    is_various_artists,
+    match_albums,
+    name_similarity,
+    own_releases,
+    score_album,
+    score_artist,
+)
+from soulspot.providers.types import AlbumInfo, ArtistInfo
+from soulspot.services.enrichment.selection import LocalAlbumRow, WorkItem
+
+VARIOUS_ARTISTS_CREDIT = "Various Artists"
+
+
+class CatalogClient(Protocol):
+    def search_artists(self, name: str, *, limit: int = ...) -> list[ArtistInfo]: ...
+
+    def artist_albums(self, artist_id: str) -> list[AlbumInfo]: ...
+
+    def search_albums(
+        self, title: str, *, artist: str | None = None, limit: int = ...
+    ) -> list[AlbumInfo]: ...
+
+
+@dataclass(frozen=True)
+class ProviderSide:
+    """How one provider's links are read and written: Spotify keeps URIs, Deezer ids."""
+
+    name: str
+    client: CatalogClient
+    #: Spotify queues uncertain matches for review; Deezer only ever links confident ones.
+    queues_candidates: bool
+    artist_link: Callable[[WorkItem], str | None]
+    album_link: Callable[[LocalAlbumRow], str | None]
+    link_of: Callable[[Any], str]
+    id_of_link: Callable[[str], str]
+
+
+def spotify_side(client: CatalogClient) -> ProviderSide:
+    return ProviderSide(
+        name="spotify",
+        client=client,
+        queues_candidates=True,
+        artist_link=lambda item: item.spotify_uri,
+        album_link=lambda album: album.spotify_uri,
+        link_of=lambda info: (
+            info.uri or f"spotify:{'artist' if isinstance(info, ArtistInfo) else 'album'}:{info.id}"
+        ),
+        id_of_link=lambda uri: uri.rsplit(":", 1)[-1],
+    )
+
+
+def deezer_side(client: CatalogClient) -> ProviderSide:
+    return ProviderSide(
+        name="deezer",
+        client=client,
+        queues_candidates=False,
+        artist_link=lambda item: item.deezer_id,
+        album_link=lambda album: album.deezer_id,
+        link_of=lambda info: str(info.id),
+        id_of_link=str,
+    )
+
+
+@dataclass(frozen=True)
+class MatchRules:
+    threshold: float
+    margin: float
+    close_name: float = 0.8
+    max_discographies: int = 3
+    max_album_searches: int = 5
+
+
+@dataclass
+class Lookup:
+    """What one provider said about one artist, ready to be written."""
+
+    side: ProviderSide
+    artist_decision: Decision | None = None
+    linked_artist: ArtistInfo | None = None
+    album_links: list[tuple[LocalAlbumRow, AlbumInfo]] = field(default_factory=list)
+    album_reviews: list[tuple[LocalAlbumRow, list[Scored]]] = field(default_factory=list)
+    albums_unmatched: int = 0
+
+
+def _local_artist(item: WorkItem) -> LocalArtist:
+    albums = tuple(LocalAlbum(a.title, a.year, a.track_count) for a in item.albums)
+    return LocalArtist(item.name, albums, item.genres)
+
+
+def lookup_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> Lookup:
+    """Search, fetch close namesakes' discographies, score; then match the local albums."""
+    lookup = Lookup(side)
+    various = is_various_artists(item.name)
+    linked_id = None if side.artist_link(item) is None else side.id_of_link(side.artist_link(item))
+    discography: Sequence[AlbumInfo] | None = None
+    if linked_id is None and not various:
+        linked_id, discography = _find_artist(side, item, rules, lookup)
+    pending = [a for a in item.albums if side.album_link(a) is None]
+    if not pending:
+        return lookup
+    if linked_id is not None:
+        if discography is None:
+            discography = side.client.artist_albums(linked_id)
+        matched = match_albums(
+            [LocalAlbum(a.title, a.year, a.track_count) for a in pending],
+            own_releases(linked_id, discography),
+        )
+        lookup.album_links += [(pending[index], info) for index, info in matched.items()]
+        pending = [a for index, a in enumerate(pending) if index not in matched]
+    if linked_id is None and not various:
+        # The artist itself awaits review: its albums wait for that decision.
+        lookup.albums_unmatched = len(pending)
+        return lookup
+    for album in pending[: rules.max_album_searches]:
+        _search_album(side, album, item.name, rules, lookup)
+    lookup.albums_unmatched += max(0, len(pending) - rules.max_album_searches)
+    return lookup
+
+
+def score_namesakes(
+    client: CatalogClient,
+    item: WorkItem,
+    rules: MatchRules,
+    excluded: Callable[[ArtistInfo], bool] = lambda info: False,
+) -> tuple[Decision, dict[str, list[AlbumInfo]]]:
+    """Search the artist's name, fetch the close namesakes' discographies and decide.
+
+    Returns the decision and the discographies fetched, keyed by provider artist id.
+    """
+    results = [r for r in client.search_artists(item.name, limit=10) if not excluded(r)]
+    close = [r for r in results if name_similarity(item.name, r.name) >= rules.close_name]
+    local = _local_artist(item)
+    discographies = {r.id: client.artist_albums(r.id) for r in close[: rules.max_discographies]}
+    scored = [score_artist(local, r, discographies.get(r.id)) for r in close]
+    return decide(scored, threshold=rules.threshold, margin=rules.margin), discographies
+
+
+def _find_artist(
+    side: ProviderSide, item: WorkItem, rules: MatchRules, lookup: Lookup
+) -> tuple[str | None, Sequence[AlbumInfo] | None]:
+    decision, discographies = score_namesakes(
+        side.client, item, rules, lambda info: side.link_of(info) in item.rejected_uris
+    )
+    lookup.artist_decision = decision
+    if decision.auto_apply is None:
+        return None, None
+    best: ArtistInfo = decision.auto_apply.candidate
+    lookup.linked_artist = best
+    return best.id, discographies.get(best.id)
+
+
+def decide_album(
+    client: CatalogClient,
+    local: LocalAlbum,
+    artist_name: str,
+    rules: MatchRules,
+    excluded: Callable[[AlbumInfo], bool] = lambda info: False,
+) -> Decision:
+    """Search one album (by title, and artist unless Various Artists) and decide."""
+    various = is_various_artists(artist_name)
+    credit = VARIOUS_ARTISTS_CREDIT if various else artist_name
+    results = client.search_albums(local.title, artist=None if various else artist_name, limit=10)
+    scored = [score_album(local, credit, r) for r in results if not excluded(r)]
+    return decide(scored, threshold=rules.threshold, margin=rules.margin)
+
+
+def _search_album(
+    side: ProviderSide, album: LocalAlbumRow, artist_name: str, rules: MatchRules, lookup: Lookup
+) -> None:
+    decision = decide_album(
+        side.client,
+        LocalAlbum(album.title, album.year, album.track_count),
+        artist_name,
+        rules,
+        lambda info: side.link_of(info) in album.rejected_uris,
+    )
+    if decision.auto_apply is not None:
+        lookup.album_links.append((album, decision.auto_apply.candidate))
+    elif decision.candidates and side.queues_candidates:
+        lookup.album_reviews.append((album, decision.candidates))
+    else:
+        lookup.albums_unmatched += 1

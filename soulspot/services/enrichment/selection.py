@@ -1,0 +1,177 @@
+"""Which artists the enrichment job works on, in what order, and what it knows of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
+
+#: Outcomes recorded on an artist after a pass (Artist.enrichment_outcome).
+LINKED, PARTIAL, REVIEW, NO_MATCH, FAILED, DEFERRED, VARIOUS = (
+    "linked",
+    "partial",
+    "review",
+    "no_match",
+    "failed",
+    "deferred",
+    "various_artists",
+)
+
+
+@dataclass(frozen=True)
+class LocalAlbumRow:
+    id: str
+    title: str
+    year: int | None
+    track_count: int
+    spotify_uri: str | None
+    deezer_id: str | None
+    rejected_uris: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One artist and its local albums, detached from the session."""
+
+    artist_id: str
+    name: str
+    spotify_uri: str | None
+    deezer_id: str | None
+    genres: tuple[str, ...]
+    albums: tuple[LocalAlbumRow, ...]
+    rejected_uris: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """What makes an artist due: providers in play and how long outcomes are left alone."""
+
+    run_started: datetime
+    spotify: bool
+    deezer: bool
+    retry_failed: timedelta
+    retry_other: timedelta
+
+
+def _needs_work(eligibility: Eligibility) -> ColumnElement[bool]:
+    local_album = and_(Album.artist_id == Artist.id, Album.has_local_files.is_(True))
+    needs = []
+    if eligibility.spotify:
+        needs += [
+            Artist.spotify_uri.is_(None),
+            exists().where(local_album, Album.spotify_uri.is_(None)),
+        ]
+    if eligibility.deezer:
+        needs += [
+            Artist.deezer_id.is_(None),
+            exists().where(local_album, Album.deezer_id.is_(None)),
+        ]
+    return or_(*needs) if needs else Artist.id.is_(None)
+
+
+def _is_due(eligibility: Eligibility) -> ColumnElement[bool]:
+    attempted = Artist.enrichment_attempted_at
+    now = eligibility.run_started
+    # Deferred work (rate limits) is due on the next run; failures after a short pause; other
+    # outcomes (no match, albums the provider lacks) only after a long one. Nothing attempted
+    # in this run comes back in it.
+    return or_(
+        attempted.is_(None),
+        and_(
+            attempted < now,
+            or_(
+                Artist.enrichment_outcome == DEFERRED,
+                and_(
+                    Artist.enrichment_outcome == FAILED, attempted < now - eligibility.retry_failed
+                ),
+                attempted < now - eligibility.retry_other,
+            ),
+        ),
+    )
+
+
+def _awaiting_review() -> ColumnElement[bool]:
+    return exists().where(
+        Candidate.artist_id == Artist.id, Candidate.status == CandidateStatus.PENDING
+    )
+
+
+def eligible_artists(eligibility: Eligibility):  # noqa: ANN201 (a Select of artist ids)
+    """Artists with local files that need a provider link, are due, and await no review."""
+    never_tried_first = case((Artist.enrichment_attempted_at.is_(None), 0), else_=1)
+    return (
+        select(Artist.id)
+        .where(
+            Artist.has_local_files.is_(True),
+            _needs_work(eligibility),
+            _is_due(eligibility),
+            ~_awaiting_review(),
+        )
+        .order_by(never_tried_first, Artist.enrichment_attempted_at, Artist.id)
+    )
+
+
+def count_eligible(session: Session, eligibility: Eligibility) -> int:
+    query = eligible_artists(eligibility).order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(query)) or 0
+
+
+def next_batch(session: Session, eligibility: Eligibility, size: int) -> list[str]:
+    return list(session.scalars(eligible_artists(eligibility).limit(size)))
+
+
+def load_work_item(session: Session, artist_id: str) -> WorkItem | None:
+    artist = session.get(Artist, artist_id)
+    if artist is None:
+        return None
+    track_counts = (
+        select(Track.album_id, func.count().label("tracks"))
+        .where(Track.artist_id == artist_id, Track.file_path.is_not(None))
+        .group_by(Track.album_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Album, track_counts.c.tracks)
+        .join(track_counts, track_counts.c.album_id == Album.id)
+        .where(Album.artist_id == artist_id, Album.has_local_files.is_(True))
+        .order_by(Album.title)
+    )
+    rows = list(rows)
+    rejected_by_album: dict[str, set[str]] = {}
+    for album_id, uri in session.execute(
+        select(Candidate.album_id, Candidate.spotify_uri).where(
+            Candidate.album_id.in_([album.id for album, _ in rows]),
+            Candidate.status == CandidateStatus.REJECTED,
+        )
+    ):
+        rejected_by_album.setdefault(album_id, set()).add(uri)
+    albums = tuple(
+        LocalAlbumRow(
+            a.id,
+            a.title,
+            a.release_year,
+            tracks,
+            a.spotify_uri,
+            a.deezer_id,
+            frozenset(rejected_by_album.get(a.id, ())),
+        )
+        for a, tracks in rows
+    )
+    rejected = session.scalars(
+        select(Candidate.spotify_uri).where(
+            Candidate.artist_id == artist_id, Candidate.status == CandidateStatus.REJECTED
+        )
+    )
+    return WorkItem(
+        artist_id=artist.id,
+        name=artist.name,
+        spotify_uri=artist.spotify_uri,
+        deezer_id=artist.deezer_id,
+        genres=tuple(artist.genres or ()),
+        albums=albums,
+        rejected_uris=frozenset(rejected),
+    )

@@ -1,0 +1,37 @@
+"""Stored artwork served by entity id, with ETag and Cache-Control (conditional GET: 304)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, send_file
+
+from soulspot.extensions import db
+from soulspot.services.artwork import local_image
+from soulspot.services.artwork.runtime import artwork_runtime
+
+bp = Blueprint("artwork", __name__, url_prefix="/artwork")
+
+#: Browsers revalidate after this; the ETag makes that a cheap 304.
+MAX_AGE = 3600
+MIMETYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+@bp.get("/artists/<entity_id>")
+def artist_image(entity_id: str) -> Any:
+    return _serve("artist", entity_id)
+
+
+@bp.get("/albums/<entity_id>")
+def album_image(entity_id: str) -> Any:
+    return _serve("album", entity_id)
+
+
+def _serve(kind: str, entity_id: str) -> Any:
+    store = artwork_runtime(current_app).context.store
+    path = local_image(db.session, store, kind, entity_id)
+    if path is None:
+        abort(404, description=f"no stored image for {kind} {entity_id}")
+    return send_file(
+        path, mimetype=MIMETYPES[path.suffix], etag=True, conditional=True, max_age=MAX_AGE
+    )

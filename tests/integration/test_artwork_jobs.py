@@ -1,0 +1,135 @@
+"""The ARTWORK_REPAIR job, background fetches after a link, and stale batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+
+from soulspot.extensions import db
+from soulspot.jobs import get_queue
+from soulspot.models import Album, Artist, Job, JobStatus, JobType
+from soulspot.services.artwork.records import KINDS, find_missing
+from soulspot.services.artwork.repair import KindCounts, process_targets, repair_artwork
+from soulspot.services.artwork.runtime import artwork_runtime
+from tests.factories import add_album, add_artist
+from tests.fakes.server import FakeProviders
+from tests.unit.artwork import support
+from tests.unit.artwork.support import assert_only_images, image_bytes
+
+artwork_app = support.artwork_app
+
+AppFactory = Callable[..., Flask]
+
+
+def library(app: Flask, fake: FakeProviders, with_url: int, without_url: int) -> None:
+    fake.cdn.put("/cdn/a.jpg", image_bytes())
+    with app.app_context():
+        for n in range(with_url + without_url):
+            url = f"{fake.url}/cdn/a.jpg" if n < with_url else None
+            artist = add_artist(db.session, f"artist {n}", image_url=url)
+            add_album(db.session, artist, f"album {n}", cover_url=url)
+        db.session.commit()
+
+
+def run_job(app: Flask, payload: dict[str, object]) -> Job:
+    queue = get_queue(app)
+    assert queue is not None
+    with app.app_context():
+        submitted = queue.submit(JobType.ARTWORK_REPAIR, payload)
+        db.session.remove()
+    assert queue.wait(submitted.job_id, timeout=20)
+    with app.app_context():
+        job = db.session.get(Job, submitted.job_id)
+        db.session.expunge(job)
+        return job
+
+
+def scheduler_app(artwork_app: AppFactory, **overrides: object) -> Flask:
+    return artwork_app(
+        SCHEDULER_ENABLED=True,
+        ENRICHMENT_SCHEDULE="off",
+        ARTWORK_REPAIR_SCHEDULE="off",
+        **overrides,
+    )
+
+
+def test_the_scheduled_job_repairs_the_whole_library_in_batches(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    app = scheduler_app(artwork_app, ARTWORK_REPAIR_BATCH=2)
+    library(app, fake_providers, with_url=5, without_url=2)
+    job = run_job(app, {"triggered_by": "schedule"})
+    assert job.status is JobStatus.COMPLETED, job.error
+    assert job.result["summary"]["mode"] == "cdn_only"
+    assert job.result["artists"] == {"processed": 7, "repaired": 5, "skipped": 2, "failed": 0}
+    assert job.result["albums"] == {"processed": 7, "repaired": 5, "skipped": 2, "failed": 0}
+    assert (job.processed, job.total) == (14, 14)
+    assert len(assert_only_images(app.config["ARTWORK_DIR"])) == 10
+
+
+def test_a_job_payload_can_limit_and_filter(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    app = scheduler_app(artwork_app, ARTWORK_REPAIR_BATCH=2)
+    library(app, fake_providers, with_url=5, without_url=0)
+    job = run_job(app, {"use_api": False, "entity_type": "album", "limit": 3})
+    assert job.status is JobStatus.COMPLETED, job.error
+    assert job.result["albums"]["repaired"] == 3
+    assert job.result["artists"]["processed"] == 0
+
+
+def test_a_bad_job_payload_fails_the_job(artwork_app: AppFactory) -> None:
+    app = scheduler_app(artwork_app)
+    job = run_job(app, {"entity_type": "bogus"})
+    assert job.status is JobStatus.FAILED and "entity_type" in (job.error or "")
+
+
+def test_background_fetch_after_a_link(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    fake_providers.cdn.put("/cdn/old.png", image_bytes("PNG"))
+    fake_providers.cdn.put("/cdn/new.jpg", image_bytes("JPEG"))
+    app = artwork_app()
+    with app.app_context():
+        artist = add_artist(db.session, "A", image_url=f"{fake_providers.url}/cdn/old.png")
+        album = add_album(db.session, artist, "X")  # no URL: nothing to fetch
+        db.session.commit()
+        artist_id, album_id = artist.id, album.id
+    runtime = artwork_runtime(app)
+    first = runtime.submit("artist", artist_id).result(timeout=10)
+    assert first is not None and first.status == "repaired"
+    assert runtime.submit("album", album_id).result(timeout=10).status == "skipped"
+
+    with app.app_context():  # a new link brings a new URL: the image is replaced
+        db.session.get(Artist, artist_id).image_url = f"{fake_providers.url}/cdn/new.jpg"
+        db.session.commit()
+    second = runtime.submit("artist", artist_id).result(timeout=10)
+    assert second.status == "repaired" and second.image.format == "jpeg"
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).image_path == f"artists/{artist_id}.jpg"
+        assert db.session.get(Album, album_id).cover_path is None
+    files = assert_only_images(app.config["ARTWORK_DIR"])
+    assert [path.name for path in files] == [f"{artist_id}.jpg"]
+
+
+def test_a_stale_batch_does_not_download_again(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    app = artwork_app()
+    library(app, fake_providers, with_url=3, without_url=0)
+    runtime = artwork_runtime(app)
+    with app.app_context():
+        kind = KINDS["artist"]
+        stale = find_missing(db.session, runtime.context.store, kind, 10)
+        db.session.commit()
+        # Another run completes these artists after the stale batch was read...
+        repair_artwork(db.session, runtime.context, entity_type="artist")
+        before = fake_providers.count("cdn")
+        counts = KindCounts()
+        process_targets(db.session, runtime.context, kind, stale, counts)
+    # ...so working on the stale batch re-checks and skips them.
+    assert counts == KindCounts(processed=3, repaired=0, skipped=3, failed=0)
+    assert fake_providers.count("cdn") == before
+    assert len(list(Path(app.config["ARTWORK_DIR"]).rglob("*.jpg"))) == 3
