@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from soulspot.extensions import db
 from soulspot.models.base import TimestampMixin, UTCDateTime, new_id
 
 SPOTIFY_ARTIST_PREFIX = "spotify:artist:"
 SPOTIFY_ALBUM_PREFIX = "spotify:album:"
+
+
+def _checked_uri(value: str | None, prefix: str) -> str | None:
+    """spotify_uri holds only `spotify:<kind>:<id>` of its own kind, never a URL or another kind."""
+    if value is not None and (not value.startswith(prefix) or len(value) <= len(prefix)):
+        raise ValueError(f"spotify_uri must look like {prefix}<id>, got {value!r}")
+    return value
 
 
 class Artist(TimestampMixin, db.Model):
@@ -41,6 +48,10 @@ class Artist(TimestampMixin, db.Model):
     )
 
     __table_args__ = (Index("ix_artists_unenriched", "has_local_files", "spotify_uri"),)
+
+    @validates("spotify_uri")
+    def _validate_spotify_uri(self, _key: str, value: str | None) -> str | None:
+        return _checked_uri(value, SPOTIFY_ARTIST_PREFIX)
 
 
 class Album(TimestampMixin, db.Model):
@@ -72,6 +83,10 @@ class Album(TimestampMixin, db.Model):
         Index("ix_albums_unenriched", "has_local_files", "spotify_uri"),
         Index("ix_albums_artist_title", "artist_id", "title"),
     )
+
+    @validates("spotify_uri")
+    def _validate_spotify_uri(self, _key: str, value: str | None) -> str | None:
+        return _checked_uri(value, SPOTIFY_ALBUM_PREFIX)
 
 
 class Track(TimestampMixin, db.Model):

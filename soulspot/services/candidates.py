@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,20 +65,17 @@ def list_candidates(
     session: Session, *, entity_type: str | None, limit: int, offset: int
 ) -> tuple[list[CandidateRow], int]:
     """Pending candidates, confidence descending, each with its entity's name (one query)."""
-    names = union_all(
-        select(Artist.id.label("entity_id"), Artist.name.label("entity_name")),
-        select(Album.id.label("entity_id"), Album.title.label("entity_name")),
-    ).subquery()
-    entity_key = func.coalesce(Candidate.artist_id, Candidate.album_id)
     query = select(Candidate).where(Candidate.status == CandidateStatus.PENDING)
     if entity_type == "artist":
         query = query.where(Candidate.artist_id.is_not(None))
     elif entity_type == "album":
         query = query.where(Candidate.album_id.is_not(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Two primary-key joins fetch every entity name in the same query (no N+1).
     rows = session.execute(
-        query.add_columns(func.coalesce(names.c.entity_name, literal("")))
-        .outerjoin(names, names.c.entity_id == entity_key)
+        query.add_columns(func.coalesce(Artist.name, Album.title, literal("")))
+        .outerjoin(Artist, Artist.id == Candidate.artist_id)
+        .outerjoin(Album, Album.id == Candidate.album_id)
         .order_by(Candidate.confidence_score.desc(), Candidate.created_at, Candidate.id)
         .limit(limit)
         .offset(offset)
@@ -86,7 +83,10 @@ def list_candidates(
     return [CandidateRow(candidate, name) for candidate, name in rows], total
 
 
-def _close_other_candidates(session: Session, entity_type: str, entity_id: str, keep: str) -> None:
+def close_pending_candidates(
+    session: Session, entity_type: str, entity_id: str, keep: str = ""
+) -> None:
+    """An entity got linked: its other pending candidates are rejected (no commit)."""
     column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
     session.execute(
         update(Candidate)
@@ -106,6 +106,8 @@ def _assert_uri_free(session: Session, entity_type: str, entity_id: str, uri: st
 
 def _set_link(entity: Artist | Album, uri: str, image_url: str | None, genres: Any) -> None:
     entity.spotify_uri = uri
+    # Due again on the next run, so a newly linked artist's albums get matched.
+    entity.enrichment_attempted_at = None
     if isinstance(entity, Artist):
         if image_url:
             entity.image_url = image_url
@@ -137,7 +139,7 @@ def apply_candidate(
         raise InvalidStateError("candidate was applied or rejected meanwhile")
     info = candidate.extra_info or {}
     _set_link(entity, candidate.spotify_uri, candidate.spotify_image_url, info.get("genres"))
-    _close_other_candidates(session, candidate.entity_type, entity.id, keep=candidate.id)
+    close_pending_candidates(session, candidate.entity_type, entity.id, keep=candidate.id)
     _commit_link(session, candidate.entity_type, candidate.spotify_uri)
     session.refresh(candidate)
     if after_link:
@@ -187,7 +189,7 @@ def link_entity(
         _set_link(entity, uri, known.spotify_image_url, (known.extra_info or {}).get("genres"))
     else:
         _set_link(entity, uri, None, None)
-    _close_other_candidates(session, entity_type, entity_id, keep=known.id if known else "")
+    close_pending_candidates(session, entity_type, entity_id, keep=known.id if known else "")
     _commit_link(session, entity_type, uri)
     if after_link:
         after_link(entity_type, entity_id)

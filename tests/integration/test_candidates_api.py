@@ -272,3 +272,17 @@ def test_a_candidate_uri_is_unique_per_entity(app, seeded):
         album = add_album(db.session, artist, "Another")
         add_candidate(db.session, album, spotify_uri("artist", 1))  # another entity may share it
         db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("model", "uri"),
+    [
+        (Artist, "spotify:album:" + "a" * 22),
+        (Artist, "https://open.spotify.com/artist/x"),
+        (Album, "spotify:artist:" + "a" * 22),
+        (Album, "spotify:album:"),
+    ],
+)
+def test_spotify_uri_only_ever_holds_its_own_kind(model, uri):
+    with pytest.raises(ValueError, match="spotify_uri"):
+        model(spotify_uri=uri)

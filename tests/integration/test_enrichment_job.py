@@ -321,3 +321,45 @@ def test_bad_spotify_credentials_fail_the_job_with_a_clear_error(make_app, fake_
         assert job.status.value == "FAILED"
         assert "spotify" in job.error and "credentials" in job.error
     assert client.get("/api/enrichment/status").json["last_job_completed"] is False
+
+
+def test_applying_an_artist_candidate_gets_its_albums_matched_next_run(app, catalog):
+    with app.app_context():
+        artist_id = _library(db.session, "Nirvana", [("Local Anaesthetic", None)])
+    _run(app)
+    client = app.test_client()
+    uk_uri = f"spotify:artist:{catalog['uk'].spotify_id}"
+    candidate = next(
+        c
+        for c in client.get("/api/enrichment/candidates").json["candidates"]
+        if c["spotify_uri"] == uk_uri
+    )
+    assert client.post(f"/api/enrichment/candidates/{candidate['id']}/apply").status_code == 200
+    result = _run(app)
+    assert result["artists_processed"] == 1 and result["albums_linked_spotify"] == 1
+    with app.app_context():
+        album = db.session.scalars(select(Album).where(Album.artist_id == artist_id)).one()
+        expected = next(a for a in catalog["uk"].albums if a.title == "Local Anaesthetic")
+        assert album.spotify_uri == f"spotify:album:{expected.spotify_id}"
+
+
+def test_an_automatic_link_closes_the_entity_pending_candidates(app, catalog):
+    from tests.factories import add_candidate, spotify_uri
+
+    with app.app_context():
+        artist_id = _library(db.session, "Nirvana", GRUNGE_ALBUMS, tracks=12)
+        album = db.session.scalars(select(Album).where(Album.title == "Nevermind")).one()
+        stale = add_candidate(db.session, album, spotify_uri("album", 99), score=0.6).id
+        db.session.commit()
+    _run(app)
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).spotify_uri is not None
+        assert db.session.get(Candidate, stale).status == CandidateStatus.REJECTED
+
+
+def test_untagged_files_under_unknown_artist_are_not_searched(app, fake_providers):
+    fake_providers.catalog.add_artist("Unknown Artist", popularity=10)
+    with app.app_context():
+        _library(db.session, "Unknown Artist", [("Unknown Album", None)])
+    assert _run(app)["artists_processed"] == 0
+    assert fake_providers.count("spotify") + fake_providers.count("deezer") == 0

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from soulspot.matching import Scored
 from soulspot.models import Album, Artist, Candidate, CandidateStatus
 from soulspot.providers.types import AlbumInfo, ArtistInfo
+from soulspot.services.candidates import close_pending_candidates
 from soulspot.services.enrichment.lookup import Lookup, ProviderSide
 from soulspot.services.enrichment.selection import LocalAlbumRow
 
@@ -58,6 +59,8 @@ def _link_artist(
         counts[f"{side.name}_conflicts"] += 1
         return
     setattr(artist, "spotify_uri" if side.name == "spotify" else "deezer_id", value)
+    if side.queues_candidates:
+        close_pending_candidates(session, "artist", artist.id)
     if info.genres and not artist.genres:
         artist.genres = list(info.genres)
     if info.popularity is not None and artist.popularity is None:
@@ -82,6 +85,8 @@ def _link_album(
         counts[f"{side.name}_conflicts"] += 1
         return
     setattr(album, "spotify_uri" if side.name == "spotify" else "deezer_id", value)
+    if side.queues_candidates:
+        close_pending_candidates(session, "album", album.id)
     album.release_year = album.release_year or info.year
     album.album_type = album.album_type or info.album_type
     if info.image is not None and not album.cover_url:

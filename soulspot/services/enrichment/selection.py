@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
+from soulspot.services.scanning.scanner import UNKNOWN_ARTIST
 
 #: Outcomes recorded on an artist after a pass (Artist.enrichment_outcome).
 LINKED, PARTIAL, REVIEW, NO_MATCH, FAILED, DEFERRED, VARIOUS = (
@@ -107,6 +108,8 @@ def eligible_artists(eligibility: Eligibility):  # noqa: ANN201 (a Select of art
         select(Artist.id)
         .where(
             Artist.has_local_files.is_(True),
+            # Untagged files: there is nobody to search for.
+            Artist.name != UNKNOWN_ARTIST,
             _needs_work(eligibility),
             _is_due(eligibility),
             ~_awaiting_review(),
