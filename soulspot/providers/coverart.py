@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from soulspot.providers.http import HttpClient
+from soulspot.providers.http import ProviderClient
 
 SIZES = (250, 500, 1200)
 
 
-class CoverArtClient:
+class CoverArtClient(ProviderClient):
     """Front-image URLs without downloading them: the archive answers 307 + Location."""
-
-    provider = "coverart"
-
-    def __init__(self, http: HttpClient):
-        self.http = http
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        return self.http.stats
 
     def release_group_front(self, mbid: str, *, size: int | None = None) -> str | None:
         """The front image URL of a release group, or None when it has none."""

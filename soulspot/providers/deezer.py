@@ -13,7 +13,7 @@ from soulspot.providers.deezer_parse import (
     parse_page,
     parse_track,
 )
-from soulspot.providers.http import HttpClient, follow_next
+from soulspot.providers.http import ProviderClient, follow_next
 from soulspot.providers.queries import quoted
 from soulspot.providers.types import AlbumInfo, ArtistInfo, TrackInfo
 
@@ -24,17 +24,8 @@ DEFAULT_SEARCH_LIMIT = 10
 PAGE_LIMIT = 100
 
 
-class DeezerClient:
+class DeezerClient(ProviderClient):
     """Search and lookups on api.deezer.com."""
-
-    provider = "deezer"
-
-    def __init__(self, http: HttpClient):
-        self.http = http
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        return self.http.stats
 
     def search_artists(self, name: str, *, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ArtistInfo]:
         """Artists matching `name` (free text), best first."""

@@ -254,3 +254,18 @@ class HttpClient:
         """Exponential backoff with jitter: half the step fixed, half random."""
         step = min(self.settings.backoff_cap, self.settings.backoff_base * 2**attempt)
         return step / 2 + self._rng.uniform(0, step / 2)
+
+
+class ProviderClient:
+    """What every provider client shares: its HttpClient and the counters kept there."""
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    @property
+    def provider(self) -> str:
+        return self.http.provider
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.http.stats

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from soulspot.providers.http import HttpClient
+from soulspot.providers.http import ProviderClient
 from soulspot.providers.musicbrainz_parse import (
     parse_artist,
     parse_browse,
@@ -21,17 +21,8 @@ DEFAULT_SEARCH_LIMIT = 10
 BROWSE_LIMIT = 100  # the web service maximum
 
 
-class MusicBrainzClient:
+class MusicBrainzClient(ProviderClient):
     """Searches, lookups and browses on the MusicBrainz web service."""
-
-    provider = "musicbrainz"
-
-    def __init__(self, http: HttpClient):
-        self.http = http
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        return self.http.stats
 
     def search_artists(self, name: str, *, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ArtistInfo]:
         """Artists matching `name`, with MusicBrainz's score, best first."""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from soulspot.providers.errors import AuthError, BadResponse, NotConfigured
-from soulspot.providers.http import HttpClient, follow_next
+from soulspot.providers.http import HttpClient, ProviderClient, follow_next
 from soulspot.providers.queries import quoted
 from soulspot.providers.spotify_parse import (
     parse_album,
@@ -28,10 +28,8 @@ DEFAULT_GROUPS = ("album", "single", "compilation")
 TOKEN_MARGIN = 60.0
 
 
-class SpotifyClient:
+class SpotifyClient(ProviderClient):
     """Catalog lookups with an app token (OAuth 2 client credentials); no user login."""
-
-    provider = "spotify"
 
     def __init__(
         self,
@@ -41,7 +39,7 @@ class SpotifyClient:
         client_id: str | None,
         client_secret: str | None,
     ):
-        self.http = http
+        super().__init__(http)
         self._token_url = f"{accounts_url.rstrip('/')}/api/token"
         self._credentials = (client_id or "", client_secret or "")
         self._token_lock = threading.Lock()
@@ -51,10 +49,6 @@ class SpotifyClient:
     @property
     def configured(self) -> bool:
         return all(self._credentials)
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        return self.http.stats
 
     def search_artists(self, name: str, *, limit: int = MAX_SEARCH_LIMIT) -> list[ArtistInfo]:
         """Artists matching `name` (field filter), best first."""
