@@ -43,11 +43,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[PROVIDERS_KEY] = build_clients(app.config)
     _register_blueprints(app)
     register_error_handlers(app)
+    register_commands(app)
     if app.config["SCHEDULER_ENABLED"] and not config_module.is_reloader_parent(app.debug):
         from soulspot.jobs import start_scheduler
 
         start_scheduler(app)
     return app
+
+
+def register_commands(app: Flask) -> None:
+    from soulspot import cli
+
+    cli.register_commands(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,7 +1,8 @@
-"""The `soulspot` command: Flask's commands (run, routes, shell, db) plus serve and scan."""
+"""The `soulspot` command: Flask's commands (run, routes, shell, db), serve, scan and jobs."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -11,21 +12,24 @@ from typing import TextIO
 import click
 import waitress
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from soulspot import create_app
 from soulspot.errors import AppError
 from soulspot.extensions import db
+from soulspot.jobs.queue import run_job, submit_job
+from soulspot.jobs.runners import build_runners
+from soulspot.models import Job, JobStatus, JobType
 from soulspot.services.scanning import ScanSummary, scan_library
 
 
-# FlaskGroup runs every command below inside an app context (AppGroup's default).
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main() -> None:
     """SoulSpot Enrichment: link a local music library to Spotify, Deezer and MusicBrainz."""
 
 
-@main.command("serve")
+@click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
@@ -43,7 +47,8 @@ def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
     waitress.serve(app, host=host, port=port, threads=threads)
 
 
-@main.command("scan")
+@click.command("scan")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def scan(path: Path) -> None:
     """Scan PATH for audio files and sync the library (incremental)."""
@@ -56,6 +61,55 @@ def scan(path: Path) -> None:
         if progress is not None:
             progress.finish()
     click.echo(format_summary(summary))
+
+
+@click.command("enrich")
+@with_appcontext
+def enrich() -> None:
+    """Run one enrichment pass now, in this process, recorded as a job."""
+    _run_job_inline(JobType.LIBRARY_SPOTIFY_ENRICHMENT, {"triggered_by": "cli"})
+
+
+@click.command("repair-artwork")
+@with_appcontext
+@click.option("--use-api", is_flag=True, help="Also ask Deezer for entities without any URL.")
+@click.option("--entity-type", type=click.Choice(["artist", "album"]), default=None)
+def repair_artwork(use_api: bool, entity_type: str | None) -> None:
+    """Download every missing image now (the whole library, in batches), recorded as a job."""
+    _run_job_inline(
+        JobType.ARTWORK_REPAIR,
+        {"triggered_by": "cli", "use_api": use_api, "entity_type": entity_type},
+    )
+
+
+def _run_job_inline(job_type: JobType, payload: dict[str, object]) -> None:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    submitted = submit_job(db.session, job_type, payload)
+    if not submitted.created:
+        raise click.ClickException(
+            f"a {job_type.value} job is already running ({submitted.job_id})"
+        )
+    run_job(db.session, app, submitted.job_id, build_runners()[job_type])
+    job = db.session.get(Job, submitted.job_id)
+    click.echo(
+        json.dumps(
+            {
+                "job_id": job.id,
+                "status": job.status.value,
+                "result": job.result,
+                "error": job.error,
+            },
+            indent=2,
+        )
+    )
+    if job.status != JobStatus.COMPLETED:
+        sys.exit(1)
+
+
+def register_commands(app: Flask) -> None:
+    """Our commands on the app's CLI: `soulspot X` and `flask --app app X` both find them."""
+    for command in (serve, scan, enrich, repair_artwork):
+        app.cli.add_command(command)
 
 
 class _TerminalProgress:

@@ -135,3 +135,9 @@ def test_app_start_migrates_a_fresh_database_to_head(app) -> None:
         assert version == _head()
         columns = {column["name"] for column in inspect(db.engine).get_columns("tracks")}
     assert {"file_path", "file_size", "file_mtime", "musicbrainz_recording_id"} <= columns
+
+
+def test_repair_artwork_command_records_a_completed_job(app) -> None:
+    result = app.test_cli_runner().invoke(main, ["repair-artwork", "--entity-type", "album"])
+    assert result.exit_code == 0, result.output
+    assert '"status": "COMPLETED"' in result.output and '"mode": "cdn_only"' in result.output

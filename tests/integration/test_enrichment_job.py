@@ -363,3 +363,25 @@ def test_untagged_files_under_unknown_artist_are_not_searched(app, fake_provider
         _library(db.session, "Unknown Artist", [("Unknown Album", None)])
     assert _run(app)["artists_processed"] == 0
     assert fake_providers.count("spotify") + fake_providers.count("deezer") == 0
+
+
+def test_the_enrich_command_runs_a_recorded_job(app, catalog):
+    with app.app_context():
+        artist_id = _library(db.session, "Nirvana", GRUNGE_ALBUMS, tracks=12)
+    result = app.test_cli_runner().invoke(args=["enrich"])
+    assert result.exit_code == 0, result.output
+    assert '"status": "COMPLETED"' in result.output
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).spotify_uri is not None
+        job = db.session.scalars(select(Job)).one()
+        assert job.payload == {"triggered_by": "cli"} and job.result["artists_linked_spotify"] == 1
+
+
+def test_the_enrich_command_refuses_to_run_beside_a_running_job(app):
+    from soulspot.models import JobStatus, JobType
+
+    with app.app_context():
+        db.session.add(Job(type=JobType.LIBRARY_SPOTIFY_ENRICHMENT, status=JobStatus.RUNNING))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["enrich"])
+    assert result.exit_code != 0 and "already running" in result.output
