@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -24,6 +25,7 @@ from soulspot.models.jobs import ACTIVE_STATUSES
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "interrupted"
+SCHEDULE_PREFIX = "schedule:"
 
 
 @dataclass
@@ -171,21 +173,34 @@ class JobQueue:
             if event:
                 event.set()
 
-    def _add_schedules(self) -> None:
-        schedules = {
-            JobType.LIBRARY_SPOTIFY_ENRICHMENT: self._app.config["ENRICHMENT_SCHEDULE"],
-            JobType.ARTWORK_REPAIR: self._app.config["ARTWORK_REPAIR_SCHEDULE"],
+    @property
+    def schedules(self) -> dict[JobType, datetime]:
+        """The periodic job types and when each fires next."""
+        return {
+            job.args[0]: job.next_run_time
+            for job in self._scheduler.get_jobs()
+            if job.id.startswith(SCHEDULE_PREFIX)
         }
-        for job_type, expression in schedules.items():
-            if not expression or str(expression).strip().lower() == "off":
+
+    def _add_schedules(self) -> None:
+        keys = {
+            JobType.LIBRARY_SPOTIFY_ENRICHMENT: "ENRICHMENT_SCHEDULE",
+            JobType.ARTWORK_REPAIR: "ARTWORK_REPAIR_SCHEDULE",
+        }
+        for job_type, key in keys.items():
+            expression = str(self._app.config[key] or "off").strip()
+            if expression.lower() == "off" or job_type not in self._runners:
                 continue
-            if job_type not in self._runners:
-                continue
+            try:
+                trigger = CronTrigger.from_crontab(expression, timezone="UTC")
+            except ValueError as error:
+                message = f"SOULSPOT_{key} must be a cron expression or 'off', got {expression!r}"
+                raise ValueError(f"{message}: {error}") from None
             self._scheduler.add_job(
                 self._submit_scheduled,
-                CronTrigger.from_crontab(str(expression), timezone="UTC"),
+                trigger,
                 args=[job_type],
-                id=f"schedule:{job_type.value}",
+                id=f"{SCHEDULE_PREFIX}{job_type.value}",
                 replace_existing=True,
             )
 

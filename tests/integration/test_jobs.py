@@ -156,3 +156,31 @@ def test_jobs_api_rejects_bad_filters(client, query):
 def test_unknown_job_is_404(client):
     response = client.get("/api/jobs/not-a-job")
     assert response.status_code == 404 and response.json["error"] == "not_found"
+
+
+def test_schedules_come_from_config_and_off_disables_them(make_app):
+    app = make_app(
+        SCHEDULER_ENABLED=True, ENRICHMENT_SCHEDULE="0 3 * * *", ARTWORK_REPAIR_SCHEDULE="off"
+    )
+    schedules = get_queue(app).schedules
+    assert list(schedules) == [JobType.LIBRARY_SPOTIFY_ENRICHMENT]
+    assert (
+        schedules[JobType.LIBRARY_SPOTIFY_ENRICHMENT].hour,
+        schedules[JobType.LIBRARY_SPOTIFY_ENRICHMENT].minute,
+    ) == (3, 0)
+
+
+def test_a_bad_cron_expression_is_a_clear_error_at_start(make_app):
+    with pytest.raises(
+        ValueError, match="SOULSPOT_ARTWORK_REPAIR_SCHEDULE must be a cron expression"
+    ):
+        make_app(SCHEDULER_ENABLED=True, ARTWORK_REPAIR_SCHEDULE="every day")
+
+
+def test_a_scheduled_run_is_recorded_as_a_job(app, queue, gate):
+    gate.set()
+    queue._submit_scheduled(JobType.LIBRARY_SPOTIFY_ENRICHMENT)
+    with app.app_context():
+        job = db.session.query(Job).one()
+        assert job.payload == {"triggered_by": "schedule"}
+    assert queue.wait(job.id)
