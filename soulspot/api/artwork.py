@@ -51,7 +51,7 @@ def auto_fetch_images() -> Any:
         counts = artwork_service.auto_fetch_images(
             db.session,
             runtime.context,
-            runtime.finder(search=False),
+            runtime.finder(search=False, retries=False),
             entity_type=entity_type,
             limit=limit,
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, TypeVar
@@ -99,6 +101,7 @@ class HttpClient:
         self._rng = rng or random.Random()
         self._limiter = RateLimiter(rate, clock=clock, sleep=sleep) if rate else None
         self._stats = RequestStats()
+        self._impatient = threading.local()
         self._timeout = (settings.connect_timeout, settings.read_timeout)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = settings.user_agent
@@ -177,6 +180,20 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
+    @contextmanager
+    def without_retries(self) -> Iterator[None]:
+        """In this thread, fail at once instead of retrying or waiting for a Retry-After.
+
+        For calls on a user's request (a page load must not wait minutes on a 429); the
+        rate limit still applies, and other threads keep their retries.
+        """
+        previous = getattr(self._impatient, "on", False)
+        self._impatient.on = True
+        try:
+            yield
+        finally:
+            self._impatient.on = previous
+
     def _send(
         self,
         method: str,
@@ -195,7 +212,8 @@ class HttpClient:
                 self._stats.failed(error.kind)
                 raise
             except TransientError as transient:
-                if not idempotent or attempt >= self.settings.max_retries:
+                impatient = getattr(self._impatient, "on", False)
+                if not idempotent or impatient or attempt >= self.settings.max_retries:
                     self._stats.failed(transient.error.kind)
                     raise transient.error from transient.__cause__
                 delay = transient.delay
@@ -269,3 +287,7 @@ class ProviderClient:
     @property
     def stats(self) -> dict[str, Any]:
         return self.http.stats
+
+    def without_retries(self) -> AbstractContextManager[None]:
+        """See HttpClient.without_retries."""
+        return self.http.without_retries()

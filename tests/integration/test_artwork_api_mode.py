@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -242,3 +243,20 @@ def test_auto_fetch_never_shows_an_internal_error(
     monkeypatch.setattr("soulspot.services.artwork.auto_fetch_images", explode)
     response = post(artwork_app(), "auto-fetch-images", **{"HX-Request": "true"})
     assert response.status_code == 200 and response.get_data() == b""
+
+
+def test_auto_fetch_never_waits_on_a_deezer_retry_after(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    band = fake_providers.catalog.add_artist("Band")
+    app = artwork_app()  # MAX_RETRY_AFTER is 5 s here: a patient client would wait 4 s
+    with app.app_context():
+        add_artist(db.session, "Band", deezer_id=str(band.deezer_id))
+        db.session.commit()
+    fake_providers.faults.add("deezer", "429", retry_after=4)
+    started = time.monotonic()
+    response = post(app, "auto-fetch-images", **{"HX-Request": "true"})
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2
+    assert fake_providers.count("deezer") == 1
+    assert artist_row(app, "Band").image_path is None  # no marker: tried again next call

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
@@ -32,6 +33,8 @@ class DeezerCatalog(Protocol):
         self, title: str, *, artist: str | None = None, limit: int = ...
     ) -> list[AlbumInfo]: ...
 
+    def without_retries(self) -> AbstractContextManager[None]: ...
+
 
 class DeezerImageFinder:
     """Asks Deezer for the image of an entity without a stored URL (main thread only).
@@ -43,14 +46,22 @@ class DeezerImageFinder:
     `stopped` is set by the caller after a rate limit.
     """
 
-    def __init__(self, client: DeezerCatalog, rules: MatchRules, *, search: bool = True) -> None:
+    def __init__(
+        self, client: DeezerCatalog, rules: MatchRules, *, search: bool = True, retries: bool = True
+    ) -> None:
         self.client = client
         self.rules = rules
         self.search = search
+        #: False on a user's request: fail at once rather than wait on retries or Retry-After.
+        self.retries = retries
         self.stopped = False
 
     def image_url(self, session: Session, target: Target) -> str | None:
         """The image URL; None without a confident match; ArtworkError for the placeholder."""
+        with nullcontext() if self.retries else self.client.without_retries():
+            return self._image_url(session, target)
+
+    def _image_url(self, session: Session, target: Target) -> str | None:
         info: ArtistInfo | AlbumInfo | None
         if target.deezer_id:
             if target.kind == "artist":

@@ -29,7 +29,7 @@ class ArtworkRuntime:
         self.context = build_context(app.config)
         self._pool = ThreadPoolExecutor(BACKGROUND_WORKERS, thread_name_prefix="artwork-bg")
 
-    def finder(self, *, search: bool) -> DeezerImageFinder | None:
+    def finder(self, *, search: bool, retries: bool = True) -> DeezerImageFinder | None:
         """A Deezer image finder, or None when Deezer is disabled in the settings."""
         if not self.app.config["DEEZER_ENABLED"]:
             return None
@@ -37,7 +37,7 @@ class ArtworkRuntime:
             float(self.app.config["AUTO_APPLY_THRESHOLD"]),
             float(self.app.config["AUTO_APPLY_MARGIN"]),
         )
-        return DeezerImageFinder(providers(self.app).deezer, rules, search=search)
+        return DeezerImageFinder(providers(self.app).deezer, rules, search=search, retries=retries)
 
     def submit(self, entity_type: str, entity_id: str) -> Future[Outcome | None]:
         """Fetch this entity's image in the background (a LinkHook: call after the commit)."""

@@ -255,3 +255,17 @@ def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     future = parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT")
     assert future is not None and future > 1e9
+
+
+def test_without_retries_fails_at_once_in_this_thread_only(requests_mock, make_http, clock) -> None:
+    requests_mock.get(URL, [{"status_code": 503}, {"json": {"ok": 1}}] * 2)
+    http = make_http()
+    with http.without_retries(), pytest.raises(Unavailable):
+        http.get_json(URL, parse=ident)
+    assert requests_mock.call_count == 1 and clock.sleeps == []
+    requests_mock.get(URL, status_code=429, headers={"Retry-After": "2"})
+    with http.without_retries(), pytest.raises(RateLimited) as raised:
+        http.get_json(URL, parse=ident)
+    assert raised.value.retry_after == 2 and clock.sleeps == []
+    requests_mock.get(URL, [{"status_code": 503}, {"json": {"ok": 1}}])
+    assert http.get_json(URL, parse=ident) == {"ok": 1}  # retries are back outside the block
