@@ -385,3 +385,13 @@ def test_the_enrich_command_refuses_to_run_beside_a_running_job(app):
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["enrich"])
     assert result.exit_code != 0 and "already running" in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("AUTO_APPLY_THRESHOLD", 0.2), ("AUTO_APPLY_THRESHOLD", 1.5), ("AUTO_APPLY_MARGIN", -0.1)],
+)
+def test_nonsensical_matching_settings_fail_the_job_by_name(make_app, key, value):
+    app = make_app(**{key: value})
+    result = app.test_cli_runner().invoke(args=["enrich"])
+    assert result.exit_code == 1 and f"SOULSPOT_{key}" in result.output

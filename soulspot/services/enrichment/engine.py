@@ -50,7 +50,8 @@ class EnrichmentSettings:
 
     @classmethod
     def from_config(cls, config: Any) -> EnrichmentSettings:
-        return cls(
+        """The settings from app config; a nonsensical threshold or margin is a ValueError."""
+        settings = cls(
             threshold=float(config["AUTO_APPLY_THRESHOLD"]),
             margin=float(config["AUTO_APPLY_MARGIN"]),
             batch_size=int(config["ENRICHMENT_BATCH_SIZE"]),
@@ -59,6 +60,11 @@ class EnrichmentSettings:
             spotify_enabled=bool(config["SPOTIFY_ENABLED"]),
             deezer_enabled=bool(config["DEEZER_ENABLED"]),
         )
+        if not 0.5 <= settings.threshold <= 1.0:
+            raise ValueError("SOULSPOT_AUTO_APPLY_THRESHOLD must be between 0.5 and 1")
+        if not 0.0 <= settings.margin < 1.0:
+            raise ValueError("SOULSPOT_AUTO_APPLY_MARGIN must be between 0 and 1")
+        return settings
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from PIL import Image
 
-from soulspot.services.artwork.runtime import EXTENSION_KEY
 from tests.fakes.server import FakeProviders
 
 
@@ -42,17 +41,10 @@ def assert_only_images(root: str | Path) -> list[Path]:
 @pytest.fixture
 def artwork_app(
     make_app: Callable[..., Flask], fake_providers: FakeProviders
-) -> Iterator[Callable[..., Flask]]:
-    """Build an app pointed at the fake providers; its artwork pool is shut down afterwards."""
-    apps: list[Flask] = []
+) -> Callable[..., Flask]:
+    """Build an app pointed at the fake providers (make_app shuts its pools down)."""
 
     def factory(**overrides: Any) -> Flask:
-        app = make_app(**fake_providers.config(**overrides))
-        apps.append(app)
-        return app
+        return make_app(**fake_providers.config(**overrides))
 
-    yield factory
-    for app in apps:
-        runtime = app.extensions.get(EXTENSION_KEY)
-        if runtime is not None:
-            runtime.shutdown()
+    return factory
