@@ -29,11 +29,6 @@ class ValidationError(AppError):
     code = "invalid_parameter"
 
 
-class UnprocessableError(AppError):
-    status = 422
-    code = "unprocessable"
-
-
 class NotFoundError(AppError):
     status = 404
     code = "not_found"

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from soulspot.api.params import entity_type_arg, int_arg, json_body
+from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.jobs import require_queue
@@ -31,7 +32,7 @@ def serialize_candidate(candidate: Candidate, entity_name: str) -> dict[str, Any
         "confidence_score": round(candidate.confidence_score, 4),
         "extra_info": candidate.extra_info or {},
         "status": candidate.status.value,
-        "created_at": candidate.created_at.isoformat(),
+        "created_at": iso(candidate.created_at),
     }
 
 
@@ -61,14 +62,8 @@ def list_candidates() -> Any:
     rows, total = candidate_service.list_candidates(
         db.session, entity_type=entity_type, limit=limit, offset=offset
     )
-    return jsonify(
-        {
-            "candidates": [serialize_candidate(row.candidate, row.entity_name) for row in rows],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
-    )
+    items = [serialize_candidate(row.candidate, row.entity_name) for row in rows]
+    return jsonify(page_json("candidates", items, total=total, limit=limit, offset=offset))
 
 
 @bp.post("/candidates/<candidate_id>/apply")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from soulspot.api.params import int_arg
+from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.models import Job, JobStatus, JobType
@@ -16,9 +17,6 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def serialize_job(job: Job) -> dict[str, Any]:
-    def stamp(value: Any) -> str | None:
-        return value.isoformat() if value else None
-
     return {
         "id": job.id,
         "type": job.type.value,
@@ -27,9 +25,9 @@ def serialize_job(job: Job) -> dict[str, Any]:
         "progress": {"processed": job.processed, "total": job.total},
         "result": job.result,
         "error": job.error,
-        "created_at": stamp(job.created_at),
-        "started_at": stamp(job.started_at),
-        "finished_at": stamp(job.finished_at),
+        "created_at": iso(job.created_at),
+        "started_at": iso(job.started_at),
+        "finished_at": iso(job.finished_at),
     }
 
 
@@ -55,14 +53,8 @@ def list_jobs() -> Any:
         limit=limit,
         offset=offset,
     )
-    return jsonify(
-        {
-            "jobs": [serialize_job(job) for job in jobs],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
-    )
+    items = [serialize_job(job) for job in jobs]
+    return jsonify(page_json("jobs", items, total=total, limit=limit, offset=offset))
 
 
 @bp.get("/<job_id>")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from soulspot.api.params import bool_arg, json_body, page_args, str_arg, str_field
-from soulspot.api.schemas import album_json, artist_json, track_json
+from soulspot.api.schemas import album_json, artist_json, page_json, track_json
 from soulspot.extensions import db
 from soulspot.jobs import require_queue
 from soulspot.models import JobType
@@ -29,14 +29,8 @@ def list_artists() -> Any:
         q=str_arg("q"),
         unenriched=bool_arg("unenriched", False),
     )
-    return jsonify(
-        {
-            "artists": [artist_json(artist) for artist in page.items],
-            "total": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-        }
-    )
+    items = [artist_json(artist) for artist in page.items]
+    return jsonify(page_json("artists", items, total=page.total, limit=limit, offset=offset))
 
 
 @bp.get("/artists/<artist_id>")
@@ -58,14 +52,8 @@ def list_albums() -> Any:
         q=str_arg("q"),
         unenriched=bool_arg("unenriched", False),
     )
-    return jsonify(
-        {
-            "albums": [album_json(album) for album in page.items],
-            "total": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-        }
-    )
+    items = [album_json(album) for album in page.items]
+    return jsonify(page_json("albums", items, total=page.total, limit=limit, offset=offset))
 
 
 @bp.get("/albums/<album_id>")

@@ -17,6 +17,13 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat()
 
 
+def page_json(
+    key: str, items: list[dict[str, Any]], *, total: int, limit: int, offset: int
+) -> dict[str, Any]:
+    """A list answer: the items under `key` plus the paging metadata."""
+    return {key: items, "total": total, "limit": limit, "offset": offset}
+
+
 def artist_json(artist: Artist) -> dict[str, Any]:
     return {
         "id": artist.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ColumnElement, Float, ForeignKey, Index, Integer, String, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from soulspot.extensions import db
@@ -19,6 +19,11 @@ def _checked_uri(value: str | None, prefix: str) -> str | None:
     if value is not None and (not value.startswith(prefix) or len(value) <= len(prefix)):
         raise ValueError(f"spotify_uri must look like {prefix}<id>, got {value!r}")
     return value
+
+
+def unenriched_filter(model: type[Artist] | type[Album]) -> ColumnElement[bool]:
+    """NOTES 2: has local files and no spotify_uri (provider-only rows never count)."""
+    return and_(model.has_local_files.is_(True), model.spotify_uri.is_(None))
 
 
 class Artist(TimestampMixin, db.Model):

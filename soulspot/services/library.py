@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from soulspot.errors import NotFoundError
 from soulspot.models import Album, Artist, Track
+from soulspot.models.library import unenriched_filter
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def list_artists(
     if q:
         where.append(Artist.name.icontains(q, autoescape=True))
     if unenriched:
-        where += [Artist.has_local_files.is_(True), Artist.spotify_uri.is_(None)]
+        where.append(unenriched_filter(Artist))
     query = select(Artist).order_by(
         func.lower(func.coalesce(Artist.sort_name, Artist.name)), func.lower(Artist.name), Artist.id
     )
@@ -94,7 +95,7 @@ def list_albums(
     if q:
         where.append(Album.title.icontains(q, autoescape=True))
     if unenriched:
-        where += [Album.has_local_files.is_(True), Album.spotify_uri.is_(None)]
+        where.append(unenriched_filter(Album))
     query = query.order_by(func.lower(Album.title), Album.id)
     return _page(session, Album, query, where, limit=limit, offset=offset)
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, JobStatus, JobType, Track
+from soulspot.models.library import unenriched_filter
 from soulspot.services.jobs import active_job, last_finished_job
 
 log = logging.getLogger(__name__)
@@ -34,12 +35,8 @@ def enrichment_status(session: Session) -> dict[str, Any]:
     Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
     from the newest finished enrichment job, so it survives restarts (NOTES 3).
     """
-    artists_unenriched = _count(
-        session, Artist, Artist.has_local_files.is_(True), Artist.spotify_uri.is_(None)
-    )
-    albums_unenriched = _count(
-        session, Album, Album.has_local_files.is_(True), Album.spotify_uri.is_(None)
-    )
+    artists_unenriched = _count(session, Artist, unenriched_filter(Artist))
+    albums_unenriched = _count(session, Album, unenriched_filter(Album))
     running = active_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
     finished = last_finished_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
     return {

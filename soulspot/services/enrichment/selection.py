@@ -12,14 +12,13 @@ from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
 from soulspot.services.scanning.scanner import UNKNOWN_ARTIST
 
 #: Outcomes recorded on an artist after a pass (Artist.enrichment_outcome).
-LINKED, PARTIAL, REVIEW, NO_MATCH, FAILED, DEFERRED, VARIOUS = (
+LINKED, PARTIAL, REVIEW, NO_MATCH, FAILED, DEFERRED = (
     "linked",
     "partial",
     "review",
     "no_match",
     "failed",
     "deferred",
-    "various_artists",
 )
 
 
