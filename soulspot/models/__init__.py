@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from soulspot.models.enrichment import Candidate, CandidateStatus
-from soulspot.models.jobs import Job, JobStatus, JobType
+from soulspot.models.jobs import Job, JobStatus, JobType, ProcessLock
 from soulspot.models.library import Album, Artist, Track
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "Job",
     "JobStatus",
     "JobType",
+    "ProcessLock",
     "Track",
 ]

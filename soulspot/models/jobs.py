@@ -26,6 +26,7 @@ class JobStatus(enum.StrEnum):
     RUNNING = "RUNNING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
 
 
 ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)
@@ -46,6 +47,8 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by POST /api/jobs/<id>/cancel; a runner that supports it stops between batches.
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_jobs_type_status", "type", "status"),
@@ -60,3 +63,18 @@ class Job(db.Model):
         ),
         Index("ix_jobs_created", "created_at"),
     )
+
+
+class ProcessLock(db.Model):
+    """A named lock held by one process, kept alive by a heartbeat and taken over when stale.
+
+    The scheduler lock lives here so that exactly one `soulspot serve` per database runs
+    jobs and recovers interrupted ones, on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "process_locks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -47,6 +47,8 @@ class Artist(TimestampMixin, db.Model):
     # so hard cases are not re-searched on every run and never starve the rest.
     enrichment_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     enrichment_outcome: Mapped[str | None] = mapped_column(String(32))
+    # Consecutive failed look-ups: the retry back-off doubles with it, a success resets it.
+    enrichment_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     albums: Mapped[list[Album]] = relationship(
         back_populates="artist", cascade="all, delete-orphan", passive_deletes=True
