@@ -14,18 +14,29 @@ from soulspot.database import configure_engine, upgrade_database
 from soulspot.errors import register_error_handlers
 from soulspot.extensions import PROVIDERS_KEY, db, migrate
 from soulspot.providers.factory import build_clients
+from soulspot.security import register_request_guards
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def bundled_folder(name: str) -> Path:
+    """`templates` or `static`: inside the installed package (a wheel), else the checkout's.
+
+    The wheel maps the top-level folders into the package (see pyproject.toml); a source
+    checkout and an editable install keep them at the repository root.
+    """
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, schema, blueprints, errors, CLI, scheduler."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=config_module.instance_path_from_env(),
+        template_folder=str(bundled_folder("templates")),
+        static_folder=str(bundled_folder("static")),
+        instance_path=config_module.instance_path(),
         instance_relative_config=True,
     )
     config_module.load_config(app, config)
@@ -41,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             upgrade_database()
 
     app.extensions[PROVIDERS_KEY] = build_clients(app.config)
+    register_request_guards(app)
     _register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -12,7 +15,7 @@ from typing import TextIO
 import click
 import waitress
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from soulspot import create_app
 from soulspot.errors import AppError
@@ -22,6 +25,8 @@ from soulspot.jobs.runners import build_runners
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.services.scanning import ScanSummary, scan_library
 
+log = logging.getLogger(__name__)
+
 
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main() -> None:
@@ -29,22 +34,63 @@ def main() -> None:
 
 
 @click.command("serve")
-@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
 @click.option("--no-scheduler", is_flag=True, help="Do not run background jobs in this process.")
-def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, no_scheduler: bool) -> None:
     """Serve the app with waitress; this process also owns the job scheduler."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The port comes first: a second server started by mistake must fail here, before it
+    # builds the app and touches the database the first one is using.
+    listener = open_listener(host, port)
+    app: Flask = ctx.ensure_object(ScriptInfo).load_app()
+    app.config["BOUND_HOST"] = host
+    if host in WILDCARD_HOSTS and not app.config["API_KEY"]:
+        log.warning(
+            "listening on %s without SOULSPOT_API_KEY: the API is open to every machine on "
+            "the network; set an API key, or bind 127.0.0.1",
+            host,
+        )
+    click.echo(f"SoulSpot instance folder: {app.instance_path}")
     if not no_scheduler:
         # Imported here: the scheduler belongs to the serving process, never to scan or shell.
         from soulspot.jobs import start_scheduler
 
         app.config["SCHEDULER_ENABLED"] = True
         start_scheduler(app)
-    click.echo(f"SoulSpot serving on http://{host}:{port} ({threads} threads)")
-    waitress.serve(app, host=host, port=port, threads=threads)
+    click.echo(f"SoulSpot serving on http://{_url_host(host)}:{port} ({threads} threads)")
+    waitress.serve(app, sockets=[listener], threads=threads)
+
+
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def open_listener(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port; a clear one-line error when that is impossible."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen(1024)
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"address already in use: {host}:{port} (is another soulspot serve running?)"
+            ) from None
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return listener
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 @click.command("scan")
@@ -110,6 +156,10 @@ def register_commands(app: Flask) -> None:
     """Our commands on the app's CLI: `soulspot X` and `flask --app app X` both find them."""
     for command in (serve, scan, enrich, repair_artwork):
         app.cli.add_command(command)
+
+
+# `soulspot serve` is found without building the app, so it can bind its port first.
+main.add_command(serve)
 
 
 class _TerminalProgress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +25,22 @@ DEFAULTS: dict[str, Any] = {
     # Process
     "SCHEDULER_ENABLED": False,  # `soulspot serve` turns it on for its own process
     "JOB_WORKERS": 2,
+    # One `soulspot serve` per database runs jobs; another takes over after this long
+    # without a heartbeat (at once when the holder was a process of this machine that died).
+    "SCHEDULER_LOCK_STALE_SECONDS": 60,
     "API_KEY": None,
+    # Host names this server answers to (comma-separated; "*" for any, behind your own proxy).
+    # `soulspot serve --host X` adds X. Anything else gets a 400 (DNS rebinding).
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,::1",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies beyond this get a 413 unread
     "LOG_LEVEL": "INFO",
     "ENRICHMENT_SCHEDULE": "0 3 * * *",  # nightly enrichment (cron), "off" disables
     "ARTWORK_REPAIR_SCHEDULE": "0 4 * * *",  # periodic CDN repair (cron), "off" disables
+    # Library
+    # Folders POST /api/library/scan may scan (a JSON list, or separated by commas or
+    # os.pathsep); empty allows any folder but the system ones.
+    "MUSIC_DIRS": None,
+    "SCAN_BATCH_SIZE": 200,  # files per committed batch; a cancel takes effect between batches
     # Providers
     "SPOTIFY_ENABLED": True,
     "DEEZER_ENABLED": True,
@@ -52,14 +65,19 @@ DEFAULTS: dict[str, Any] = {
     "AUTO_APPLY_THRESHOLD": 0.9,
     "AUTO_APPLY_MARGIN": 0.1,
     "ENRICHMENT_BATCH_SIZE": 50,
-    "ENRICHMENT_RETRY_FAILED_MINUTES": 60,  # a provider failed on an artist: retry after
+    # A failed look-up is due on the next run; if it fails again, after this many minutes,
+    # doubled per further failure in a row, up to the maximum.
+    "ENRICHMENT_RETRY_FAILED_MINUTES": 60,
+    "ENRICHMENT_RETRY_FAILED_MAX_HOURS": 24,
     "ENRICHMENT_RETRY_AFTER_HOURS": 168,  # no match / albums missing: look again after
     # Artwork
     "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
     "IMAGE_HOSTS": "i.scdn.co,*.scdn.co,*.spotifycdn.com,*.dzcdn.net,api.deezer.com,"
     "coverartarchive.org,*.archive.org",
+    "IMAGE_DEADLINE": 30.0,  # seconds one image download may take in all, redirects included
     "ARTWORK_WORKERS": 8,
     "ARTWORK_REPAIR_BATCH": 200,
+    "ARTWORK_REQUEST_BUDGET": 30.0,  # seconds POST repair-artwork works before it answers
 }
 
 ENV_PREFIX = "SOULSPOT"
@@ -80,11 +98,28 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
 
+def path_list(value: Any) -> list[str]:
+    """The folders of a list setting: a list (JSON in the environment) or a string separated
+    by commas or os.pathsep; blanks dropped."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        parts = [str(item) for item in value]
+    else:
+        parts = re.split(f"[,{re.escape(os.pathsep)}]", str(value))
+    return [part.strip() for part in parts if part.strip()]
+
+
 def is_reloader_parent(debug: bool) -> bool:
     """True in the watching parent of Werkzeug's reloader, which must not own a scheduler."""
     return debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
 
 
-def instance_path_from_env() -> str | None:
-    """The instance folder chosen by SOULSPOT_INSTANCE_PATH, if any."""
-    return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or None
+def instance_path() -> str:
+    """The instance folder: SOULSPOT_INSTANCE_PATH, else `./instance` in the working directory.
+
+    Flask's own default depends on how the package was installed (`<venv>/var/...` for a
+    wheel), so it is never used: the folder is where the README says, whatever the install.
+    """
+    chosen = os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH") or "instance"
+    return str(Path(chosen).expanduser().resolve())

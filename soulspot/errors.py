@@ -51,6 +51,11 @@ class UnauthorizedError(AppError):
     code = "unauthorized"
 
 
+class ForbiddenError(AppError):
+    status = 403
+    code = "forbidden"
+
+
 class ServiceUnavailableError(AppError):
     status = 503
     code = "unavailable"

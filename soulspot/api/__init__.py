@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
+from flask import Blueprint
 
-from flask import Blueprint, current_app, request
-
-from soulspot.errors import UnauthorizedError
+from soulspot.security import require_api_key
 
 api_bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-@api_bp.before_request
-def require_api_key() -> None:
-    """When API_KEY is set, every /api call must carry it (X-API-Key or Bearer)."""
-    expected = current_app.config.get("API_KEY")
-    if not expected:
-        return
-    given = request.headers.get("X-API-Key") or ""
-    authorization = request.headers.get("Authorization", "")
-    if not given and authorization.startswith("Bearer "):
-        given = authorization.removeprefix("Bearer ")
-    if not hmac.compare_digest(given.encode(), str(expected).encode()):
-        raise UnauthorizedError("missing or wrong API key (send it as X-API-Key)")
+api_bp.before_request(require_api_key)
 
 
 def _register_children() -> None:

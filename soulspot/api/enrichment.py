@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from soulspot.api.params import entity_type_arg, int_arg, json_body
+from soulspot.api.params import entity_type_arg, json_body, page_args
 from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
-from soulspot.extensions import db
+from soulspot.extensions import db, providers
 from soulspot.jobs import require_queue
 from soulspot.models import Candidate, JobType
 from soulspot.services import candidates as candidate_service
@@ -57,8 +57,7 @@ def trigger() -> Any:
 @bp.get("/candidates")
 def list_candidates() -> Any:
     entity_type = entity_type_arg()
-    limit = int_arg("limit", 50, minimum=1, maximum=200)
-    offset = int_arg("offset", 0, minimum=0)
+    limit, offset = page_args(max_limit=200)
     rows, total = candidate_service.list_candidates(
         db.session, entity_type=entity_type, limit=limit, offset=offset
     )
@@ -109,6 +108,7 @@ def link() -> Any:
         entity_type,
         entity_id,
         link_value,
+        spotify=providers().spotify,
         after_link=artwork_runtime(current_app).submit,
     )
     return jsonify({"success": True, "message": "Linked", "spotify_uri": entity.spotify_uri})

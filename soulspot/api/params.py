@@ -9,22 +9,28 @@ from flask import request
 from soulspot.errors import ValidationError
 
 ENTITY_TYPES = ("artist", "album")
+#: Offsets beyond this are refused rather than handed to the database (SQLite's 64-bit limit).
+MAX_OFFSET = 2**31 - 1
+MAX_INT_DIGITS = 20  # longer digit strings are refused before int() parses them
+MAX_STR_ARG = 200  # `q` and ids; a longer LIKE pattern only burdens the database
+MAX_JSON_DEPTH = 32  # our bodies are flat; this leaves room and stops recursion bombs
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def int_arg(name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
-    """An integer query parameter within [minimum, maximum]."""
+def int_arg(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    """An integer query parameter within [minimum, maximum] (every integer has both bounds)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
+    if len(raw) > MAX_INT_DIGITS:
+        raise ValidationError(f"{name} must be between {minimum} and {maximum}")
     try:
         value = int(raw)
     except ValueError:
         raise ValidationError(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and {maximum}" if maximum is not None else ""
-        raise ValidationError(f"{name} must be between {minimum}{upper}, got {value}")
+    if not minimum <= value <= maximum:
+        raise ValidationError(f"{name} must be between {minimum} and {maximum}, got {value}")
     return value
 
 
@@ -51,25 +57,48 @@ def entity_type_arg(name: str = "entity_type") -> str | None:
     return raw
 
 
-def str_arg(name: str) -> str | None:
+def str_arg(name: str, *, max_length: int = MAX_STR_ARG) -> str | None:
+    """A stripped text query parameter (None when blank), at most `max_length` characters."""
     raw = request.args.get(name)
-    return raw.strip() or None if raw is not None else None
+    if raw is None:
+        return None
+    if len(raw) > max_length:
+        raise ValidationError(f"{name} must be at most {max_length} characters")
+    return raw.strip() or None
 
 
 def json_body(*, required: bool = True) -> dict[str, Any]:
-    """The request's JSON object; malformed JSON or a non-object is a 400."""
+    """The JSON object body; malformed, too deep or non-UTF-8 JSON, or no object, is a 400."""
     if not request.data:
         if required:
             raise ValidationError("a JSON object body is required")
         return {}
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        raise ValidationError(f"the body nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(payload, dict):
         raise ValidationError("the body must be a JSON object")
+    _check_json_value(payload, depth=0)
     return payload
 
 
-#: Offsets beyond this are refused rather than handed to the database (SQLite's 64-bit limit).
-MAX_OFFSET = 2**31 - 1
+def _check_json_value(value: Any, depth: int) -> None:
+    """Refuse nesting beyond MAX_JSON_DEPTH and strings no database can store (lone surrogates)."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValidationError(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("the body holds a string that is not valid Unicode") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_json_value(key, depth + 1)
+            _check_json_value(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json_value(item, depth + 1)
 
 
 def page_args(*, default_limit: int = 50, max_limit: int) -> tuple[int, int]:

@@ -6,18 +6,21 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from soulspot.errors import ServiceUnavailableError
 from soulspot.extensions import db
+from soulspot.jobs.lock import ProcessLockHolder
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.models.base import utcnow
 from soulspot.models.jobs import ACTIVE_STATUSES
@@ -25,7 +28,12 @@ from soulspot.models.jobs import ACTIVE_STATUSES
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "interrupted"
+CANCELLED = "cancelled"
 SCHEDULE_PREFIX = "schedule:"
+HEARTBEAT_JOB = "scheduler-lock-heartbeat"
+HEARTBEAT_EXECUTOR = "heartbeat"
+# APScheduler logs every run at INFO; a heartbeat every few seconds would drown the log.
+logging.getLogger(f"apscheduler.executors.{HEARTBEAT_EXECUTOR}").setLevel(logging.WARNING)
 
 
 @dataclass
@@ -46,8 +54,31 @@ class JobContext:
         self.session.execute(update(Job).where(Job.id == self.job_id).values(**values))
         self.session.commit()
 
+    def cancel_requested(self) -> bool:
+        """True once POST /api/jobs/<id>/cancel asked this job to stop (one small query)."""
+        requested = self.session.scalar(
+            select(Job.cancel_requested_at).where(Job.id == self.job_id)
+        )
+        return requested is not None
+
 
 Runner = Callable[[JobContext], dict[str, Any]]
+
+
+class JobCancelled(Exception):
+    """Raised by a runner that stopped because a cancel was requested; `result` is what it did."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__(CANCELLED)
+        self.result = result
+
+
+class JobFailed(Exception):
+    """Raised by a runner whose job must end FAILED yet keep the report of the work it did."""
+
+    def __init__(self, message: str, result: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -85,16 +116,33 @@ def fail_interrupted_jobs(session: Session) -> int:
 
 
 def run_job(session: Session, app: Flask, job_id: str, runner: Runner) -> None:
-    """Run one job to COMPLETED or FAILED, recording its outcome; never raises."""
+    """Run a PENDING job to COMPLETED, FAILED or CANCELLED, recording its outcome; never raises."""
     job = session.get(Job, job_id)
     if job is None:
         log.error("job %s vanished before it ran", job_id)
         return
-    job.status, job.started_at = JobStatus.RUNNING, utcnow()
+    claimed = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.PENDING)
+        .values(status=JobStatus.RUNNING, started_at=utcnow())
+    ).rowcount
     session.commit()
+    if not claimed:  # cancelled while it waited for a worker
+        log.info("job %s is no longer pending (%s); not run", job_id, job.status.value)
+        return
     context = JobContext(job_id, dict(job.payload or {}), session, app.config, app)
     try:
         result = runner(context)
+    except JobCancelled as cancelled:
+        log.info("job %s (%s) cancelled", job_id, job.type)
+        session.rollback()
+        _finish(session, job_id, JobStatus.CANCELLED, error=CANCELLED, result=cancelled.result)
+        return
+    except JobFailed as failure:
+        log.warning("job %s (%s) failed: %s", job_id, job.type, failure)
+        session.rollback()
+        _finish(session, job_id, JobStatus.FAILED, error=str(failure), result=failure.result)
+        return
     except Exception as error:  # a job must end FAILED with a reason, whatever went wrong
         log.exception("job %s (%s) failed", job_id, job.type)
         session.rollback()
@@ -104,49 +152,132 @@ def run_job(session: Session, app: Flask, job_id: str, runner: Runner) -> None:
 
 
 def _finish(session: Session, job_id: str, status: JobStatus, **values: Any) -> None:
-    session.execute(
-        update(Job).where(Job.id == job_id).values(status=status, finished_at=utcnow(), **values)
+    # Only a job still RUNNING is ours to finish: if the scheduler lock's holder marked it
+    # interrupted meanwhile, that verdict stands rather than a COMPLETED with error set.
+    finished = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        .values(status=status, finished_at=utcnow(), **values)
     )
     session.commit()
+    if not finished.rowcount:
+        log.warning("job %s was finished by another process meanwhile; outcome dropped", job_id)
 
 
 class JobQueue:
     """Runs jobs on a thread pool; also fires the periodic schedules from config."""
 
-    def __init__(self, app: Flask, runners: Mapping[JobType, Runner], workers: int = 2) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        runners: Mapping[JobType, Runner],
+        workers: int = 2,
+        *,
+        lock: ProcessLockHolder | None = None,
+    ) -> None:
         self._app = app
         self._runners = dict(runners)
         self._scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=workers)},
+            # The heartbeat has a thread of its own: long jobs on every worker must never
+            # delay it past the stale limit, or another process would take over.
+            executors={
+                "default": ThreadPoolExecutor(max_workers=workers),
+                HEARTBEAT_EXECUTOR: ThreadPoolExecutor(max_workers=1),
+            },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone="UTC",
         )
+        stale_after = timedelta(seconds=float(app.config["SCHEDULER_LOCK_STALE_SECONDS"]))
+        self._process_lock = lock or ProcessLockHolder(stale_after=stale_after)
+        self._owns_lock = False
+        self._standby_logged = False
         self._finished: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     @property
     def running(self) -> bool:
-        return self._scheduler.running
+        """True when this process runs jobs: its scheduler is up and it holds the lock."""
+        return self._scheduler.running and self._owns_lock
 
     def start(self) -> None:
-        if self.running:
+        """Start the scheduler; it runs jobs once this process holds the scheduler lock.
+
+        Without the lock (another `soulspot serve` on this database) the process serves
+        requests only, and keeps trying, so it takes over when the other one stops.
+        """
+        if self._scheduler.running:
             return
+        interval = max(1.0, self._process_lock.stale_after.total_seconds() / 6)
+        self._scheduler.add_job(
+            self.claim_lock,
+            IntervalTrigger(seconds=interval, timezone="UTC"),
+            id=HEARTBEAT_JOB,
+            executor=HEARTBEAT_EXECUTOR,
+        )
+        self._scheduler.start()
+        self.claim_lock()
+
+    def claim_lock(self) -> bool:
+        """Take or renew the scheduler lock (the periodic heartbeat); True while we hold it."""
         with self._app.app_context():
-            recovered = fail_interrupted_jobs(db.session)
-            db.session.remove()
+            try:
+                if self._owns_lock:
+                    if not self._process_lock.refresh(db.session):
+                        self._lose_lock()
+                elif self._process_lock.acquire(db.session):
+                    self._become_owner()
+                elif not self._standby_logged:
+                    self._standby_logged = True
+                    log.warning(
+                        "another process (%s) runs the job scheduler for this database; "
+                        "this one serves requests without a scheduler and takes over if that "
+                        "one stops",
+                        self._process_lock.holder(db.session),
+                    )
+            finally:
+                db.session.remove()
+        return self._owns_lock
+
+    def _become_owner(self) -> None:
+        # Only the lock holder may decide that RUNNING jobs belong to a dead process.
+        recovered = fail_interrupted_jobs(db.session)
         if recovered:
             log.warning("marked %d interrupted job(s) as FAILED", recovered)
         self._add_schedules()
-        self._scheduler.start()
+        self._owns_lock = True
+        log.info("this process (%s) runs the job scheduler", self._process_lock.owner)
+
+    def _lose_lock(self) -> None:
+        self._owns_lock = False
+        for job_type in self.schedules:
+            self._scheduler.remove_job(f"{SCHEDULE_PREFIX}{job_type.value}")
+        log.error(
+            "the scheduler lock was taken over by %s (this process missed its heartbeats); "
+            "no new jobs start here",
+            self._process_lock.holder(db.session),
+        )
 
     def shutdown(self, wait: bool = True) -> None:
-        if self.running:
-            self._scheduler.shutdown(wait=wait)
+        if not self._scheduler.running:
+            return
+        self._scheduler.shutdown(wait=wait)
+        if self._owns_lock:
+            self._owns_lock = False
+            with self._app.app_context():
+                try:
+                    self._process_lock.release(db.session)
+                finally:
+                    db.session.remove()
 
     def submit(self, job_type: JobType, payload: Mapping[str, Any] | None = None) -> SubmitResult:
         """Queue a job of this type, or return the one already PENDING/RUNNING."""
         if job_type not in self._runners:
             raise ValueError(f"this queue has no runner for {job_type.value}")
+        if not self.running:
+            raise ServiceUnavailableError(
+                "this process does not run the job scheduler (another `soulspot serve` on "
+                "this database does, or it is stopped)"
+            )
         result = submit_job(db.session, job_type, payload or {})
         if result.created:
             with self._lock:

@@ -4,25 +4,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from soulspot.errors import ConflictError, InvalidStateError, NotFoundError, ValidationError
+from soulspot.errors import (
+    ConflictError,
+    InvalidStateError,
+    NotFoundError,
+    ServiceUnavailableError,
+    ValidationError,
+)
 from soulspot.models import Album, Artist, Candidate, CandidateStatus
 from soulspot.models.base import utcnow
+from soulspot.providers.errors import NotConfigured, NotFound, ProviderError
+from soulspot.providers.types import AlbumInfo, ArtistInfo
 
 #: Called after an entity got linked, e.g. to fetch its artwork: (entity_type, entity_id).
 LinkHook = Callable[[str, str], None]
 
-_SPOTIFY_ID = r"[0-9A-Za-z]{22}"
-_URI = re.compile(rf"^spotify:(artist|album):({_SPOTIFY_ID})$")
-_URL = re.compile(
-    rf"^https?://open\.spotify\.com/(?:intl-[a-z]{{2}}(?:-[A-Za-z]{{2}})?/)?(artist|album)/({_SPOTIFY_ID})/?(?:\?.*)?$"
-)
+
+class SpotifyLookup(Protocol):
+    """What a hand link needs of the Spotify client: one lookup of the linked entity."""
+
+    def get_artist(self, artist_id: str) -> ArtistInfo: ...
+
+    def get_album(self, album_id: str) -> AlbumInfo: ...
+
+    def without_retries(self) -> AbstractContextManager[None]: ...
+
+
+_SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+_KINDS = ("artist", "album")
+SPOTIFY_WEB_HOST = "open.spotify.com"
 
 
 @dataclass(frozen=True)
@@ -32,18 +51,45 @@ class CandidateRow:
 
 
 def parse_spotify_link(value: str, entity_type: str) -> str:
-    """A `spotify:<type>:<id>` URI from a URI or an open.spotify.com URL of that type."""
+    """A `spotify:<type>:<id>` URI from a URI or an open.spotify.com URL of that type.
+
+    Scheme, host and kind are case-insensitive (as URLs are); the id is not.
+    """
     text = (value or "").strip()
-    match = _URI.match(text) or _URL.match(text)
-    if match is None:
+    parsed = _spotify_kind_and_id(text)
+    if parsed is None:
         raise ValidationError(
             f"not a Spotify {entity_type} URI or URL: {value!r} "
             f"(expected spotify:{entity_type}:<22-character id> or an open.spotify.com link)"
         )
-    kind, spotify_id = match.groups()
+    kind, spotify_id = parsed
     if kind != entity_type:
         raise ValidationError(f"that is a Spotify {kind}, not an {entity_type}")
     return f"spotify:{kind}:{spotify_id}"
+
+
+def _spotify_kind_and_id(text: str) -> tuple[str, str] | None:
+    parts = text.split(":")
+    if len(parts) == 3 and parts[0].lower() == "spotify":
+        kind, spotify_id = parts[1].lower(), parts[2]
+    else:
+        try:
+            url = urlsplit(text)
+        except ValueError:
+            return None
+        if url.scheme.lower() not in ("http", "https") or url.hostname != SPOTIFY_WEB_HOST:
+            return None  # urlsplit lower-cases hostname; a port or user part is refused too
+        if url.port is not None or url.username is not None:
+            return None
+        segments = [segment for segment in url.path.split("/") if segment]
+        if segments and segments[0].lower().startswith("intl-"):
+            segments = segments[1:]
+        if len(segments) != 2:
+            return None
+        kind, spotify_id = segments[0].lower(), segments[1]
+    if kind not in _KINDS or not _SPOTIFY_ID.fullmatch(spotify_id):
+        return None
+    return kind, spotify_id
 
 
 def _model(entity_type: str) -> type[Artist] | type[Album]:
@@ -174,26 +220,50 @@ def link_entity(
     entity_id: str,
     link: str,
     *,
+    spotify: SpotifyLookup,
     after_link: LinkHook | None = None,
 ) -> Artist | Album:
-    """Link by hand to a Spotify URI or open.spotify.com URL; closes pending candidates."""
+    """Link by hand to a Spotify URI or open.spotify.com URL; closes pending candidates.
+
+    The Spotify entity is looked up first (one request), so a mistyped or deleted id is
+    refused instead of stored, and the link gets its image and genres at once.
+    """
     uri = parse_spotify_link(link, entity_type)
     entity = _get_entity(session, entity_type, entity_id)
     _assert_uri_free(session, entity_type, entity_id, uri)
+    found = _look_up_spotify(spotify, entity_type, uri)
     column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
     known = session.scalar(
         select(Candidate).where(column == entity_id, Candidate.spotify_uri == uri)
     )
     if known is not None:
         known.status = CandidateStatus.APPLIED
-        _set_link(entity, uri, known.spotify_image_url, (known.extra_info or {}).get("genres"))
-    else:
-        _set_link(entity, uri, None, None)
+    image = found.image.url if found.image else None
+    _set_link(entity, uri, image, found.genres)
     close_pending_candidates(session, entity_type, entity_id, keep=known.id if known else "")
     _commit_link(session, entity_type, uri)
     if after_link:
         after_link(entity_type, entity_id)
     return entity
+
+
+def _look_up_spotify(spotify: SpotifyLookup, entity_type: str, uri: str) -> ArtistInfo | AlbumInfo:
+    spotify_id = uri.rsplit(":", 1)[1]
+    lookup = spotify.get_artist if entity_type == "artist" else spotify.get_album
+    try:
+        with spotify.without_retries():  # a request must not wait out a Retry-After
+            return lookup(spotify_id)
+    except NotFound:
+        raise ValidationError(
+            f"Spotify has no {entity_type} {uri}", code="not_on_provider"
+        ) from None
+    except NotConfigured:
+        raise ServiceUnavailableError(
+            "Spotify is not configured (SOULSPOT_SPOTIFY_CLIENT_ID and _SECRET), so the link "
+            "cannot be checked"
+        ) from None
+    except ProviderError as error:
+        raise ServiceUnavailableError(f"Spotify could not check the link: {error}") from None
 
 
 def unlink_entity(session: Session, entity_type: str, entity_id: str) -> str:

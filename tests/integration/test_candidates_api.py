@@ -225,33 +225,129 @@ def test_link_rejects_malformed_json(client):
     assert response.status_code == 400
 
 
-def test_link_by_open_spotify_url_then_unlink_rejects_the_uri(app, client, seeded):
-    spotify_id = "6olE6TJLqED3rqDCT0FyPh"
+@pytest.fixture
+def linkable(make_app, fake_providers):
+    """An app on the fake providers, one local artist, and its Spotify twin in the catalog."""
+    app = make_app(**fake_providers.config())
+    twin = fake_providers.catalog.add_artist("Nirvana", genres=("grunge",))
+    with app.app_context():
+        local = add_artist(db.session, "Nirvana", albums=("Nevermind",))
+        db.session.commit()
+        return app, local.id, twin.spotify_id
+
+
+def test_link_by_open_spotify_url_then_unlink_rejects_the_uri(linkable, fake_providers):
+    app, artist_id, spotify_id = linkable
+    client = app.test_client()
     url = f"https://open.spotify.com/intl-de/artist/{spotify_id}?si=abc"
     response = client.post(
         "/api/enrichment/link",
-        json={"entity_type": "artist", "entity_id": seeded["artist"], "spotify_uri": url},
+        json={"entity_type": "artist", "entity_id": artist_id, "spotify_uri": url},
     )
     assert (
         response.status_code == 200
         and response.json["spotify_uri"] == f"spotify:artist:{spotify_id}"
     )
-    assert client.get("/api/enrichment/candidates?entity_type=artist").json["total"] == 0
+    with app.app_context():
+        linked = db.session.get(Artist, artist_id)
+        assert linked.genres == ["grunge"] and linked.image_url  # from the one lookup
+    assert [r.path for r in fake_providers.records("spotify") if "/artists/" in r.path] == [
+        f"/spotify/v1/artists/{spotify_id}"
+    ]
 
     response = client.post(
-        "/api/enrichment/unlink", json={"entity_type": "artist", "entity_id": seeded["artist"]}
+        "/api/enrichment/unlink", json={"entity_type": "artist", "entity_id": artist_id}
     )
     assert response.status_code == 200
     with app.app_context():
-        assert db.session.get(Artist, seeded["artist"]).spotify_uri is None
+        assert db.session.get(Artist, artist_id).spotify_uri is None
         undone = (
             db.session.query(Candidate).filter_by(spotify_uri=f"spotify:artist:{spotify_id}").one()
         )
         assert undone.status == CandidateStatus.REJECTED
     again = client.post(
-        "/api/enrichment/unlink", json={"entity_type": "artist", "entity_id": seeded["artist"]}
+        "/api/enrichment/unlink", json={"entity_type": "artist", "entity_id": artist_id}
     )
     assert again.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "HTTPS://OPEN.SPOTIFY.COM/artist/{id}",
+        "https://Open.Spotify.Com/Artist/{id}/",
+        "http://open.spotify.com/intl-pt-BR/artist/{id}",
+        "Spotify:Artist:{id}",
+    ],
+)
+def test_link_reads_urls_case_insensitively(linkable, template):
+    app, artist_id, spotify_id = linkable
+    response = app.test_client().post(
+        "/api/enrichment/link",
+        json={
+            "entity_type": "artist",
+            "entity_id": artist_id,
+            "spotify_uri": template.format(id=spotify_id),
+        },
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["spotify_uri"] == f"spotify:artist:{spotify_id}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "https://open.spotify.com.evil.example/artist/{id}",
+        "https://evil.example/open.spotify.com/artist/{id}",
+        "https://user@open.spotify.com/artist/{id}",
+        "https://open.spotify.com:8443/artist/{id}",
+        "ftp://open.spotify.com/artist/{id}",
+        "https://open.spotify.com/artist/{id}/extra",
+        "https://open.spotify.com/track/{id}",
+        "spotify:artist:{id}:x",
+        "https://[::1/artist/{id}",
+    ],
+)
+def test_link_refuses_urls_that_are_not_open_spotify(linkable, fake_providers, template):
+    app, artist_id, spotify_id = linkable
+    response = app.test_client().post(
+        "/api/enrichment/link",
+        json={
+            "entity_type": "artist",
+            "entity_id": artist_id,
+            "spotify_uri": template.format(id=spotify_id),
+        },
+    )
+    assert response.status_code == 400
+    assert fake_providers.records("spotify") == []
+
+
+def test_link_to_an_id_spotify_does_not_know_is_refused(linkable):
+    app, artist_id, _ = linkable
+    response = app.test_client().post(
+        "/api/enrichment/link",
+        json={
+            "entity_type": "artist",
+            "entity_id": artist_id,
+            "spotify_uri": "spotify:artist:" + "Z" * 22,
+        },
+    )
+    assert response.status_code == 400 and response.json["error"] == "not_on_provider"
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).spotify_uri is None
+
+
+def test_link_without_spotify_credentials_is_503(client, seeded):
+    response = client.post(
+        "/api/enrichment/link",
+        json={
+            "entity_type": "artist",
+            "entity_id": seeded["artist"],
+            "spotify_uri": "spotify:artist:" + "a" * 22,
+        },
+    )
+    assert response.status_code == 503
+    assert "cannot be checked" in response.json["detail"]
 
 
 def test_candidates_go_with_their_deleted_entity(app, seeded):

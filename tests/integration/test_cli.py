@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import socket
 from pathlib import Path
 
 import pytest
 import waitress
 from alembic.script import ScriptDirectory
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from sqlalchemy import inspect, text
 
 import soulspot.jobs
@@ -16,6 +19,7 @@ from soulspot.cli import _TerminalProgress, main
 from soulspot.extensions import db
 from soulspot.models import Track
 from tests.audio import make_audio
+from tests.support.processes import free_port
 
 
 def test_scan_prints_the_summary_with_failed_paths(app, tmp_path: Path) -> None:
@@ -78,28 +82,59 @@ def test_terminal_progress_redraws_one_line() -> None:
 def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     calls: list[tuple] = []
     monkeypatch.setattr(soulspot.jobs, "start_scheduler", lambda app: calls.append(("jobs", app)))
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(("serve", app, kw)))
+
+    def fake_serve(app, *, sockets, threads):
+        (listener,) = sockets
+        calls.append(("serve", app, listener.getsockname()[:2], threads))
+        listener.close()
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
     return calls
 
 
 def test_serve_starts_the_scheduler_then_waitress_on_localhost(app, served) -> None:
-    result = app.test_cli_runner().invoke(main, ["serve"])
+    port = free_port()
+    result = app.test_cli_runner().invoke(main, ["serve", "--port", str(port)])
 
     assert result.exit_code == 0, result.output
-    assert served == [
-        ("jobs", app),
-        ("serve", app, {"host": "127.0.0.1", "port": 8765, "threads": 4}),
-    ]
+    assert served == [("jobs", app), ("serve", app, ("127.0.0.1", port), 4)]
     assert app.config["SCHEDULER_ENABLED"] is True
+    assert app.config["BOUND_HOST"] == "127.0.0.1"
+    assert f"instance folder: {app.instance_path}" in result.output
 
 
-def test_serve_options_and_no_scheduler(app, served) -> None:
-    args = ["serve", "--host", "0.0.0.0", "--port", "9000", "--threads", "8", "--no-scheduler"]
+def test_serve_options_and_no_scheduler(app, served, caplog) -> None:
+    port = free_port()
+    args = ["serve", "--host", "0.0.0.0", "--port", str(port), "--threads", "8", "--no-scheduler"]
 
     result = app.test_cli_runner().invoke(main, args)
 
     assert result.exit_code == 0, result.output
-    assert served == [("serve", app, {"host": "0.0.0.0", "port": 9000, "threads": 8})]
+    assert served == [("serve", app, ("0.0.0.0", port), 8)]
+    assert "the API is open to every machine on the network" in caplog.text
+
+
+def test_serve_on_all_interfaces_with_an_api_key_gives_no_warning(make_app, served, caplog):
+    app = make_app(API_KEY="k")
+    args = ["serve", "--host", "0.0.0.0", "--port", str(free_port()), "--no-scheduler"]
+    assert app.test_cli_runner().invoke(main, args).exit_code == 0
+    assert "open to every machine" not in caplog.text
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_building_the_app(served) -> None:
+    built: list[object] = []
+    info = ScriptInfo(create_app=lambda: built.append("app"))  # never a database
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)], obj=info)
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: address already in use: 127.0.0.1:{port} (is another soulspot serve running?)\n"
+    )
+    assert built == [] and served == []
 
 
 @pytest.mark.parametrize("args", [["--port", "0"], ["--port", "x"], ["--threads", "0"]])

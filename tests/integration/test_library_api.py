@@ -225,7 +225,7 @@ def test_bad_scan_bodies_are_4xx_json(client, kwargs, status) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["q=%00", "q=" + "a" * 3000, "q=%F0%9F%8E%B8", "q=%27%3B--", "offset=", "q="],
+    ["q=%00", "q=" + "a" * 200, "q=%F0%9F%8E%B8", "q=%27%3B--", "offset=", "q="],
 )
 def test_odd_but_valid_queries_answer_200(client, catalogue, query) -> None:
     assert client.get(f"/api/library/artists?{query}").status_code == 200

@@ -1,0 +1,5 @@
+"""`python -m soulspot`: the same command as `soulspot`."""
+
+from soulspot.cli import main
+
+main()
