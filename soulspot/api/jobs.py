@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from soulspot.api.params import int_arg
+from soulspot.api.params import page_args
 from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
@@ -28,6 +28,7 @@ def serialize_job(job: Job) -> dict[str, Any]:
         "created_at": iso(job.created_at),
         "started_at": iso(job.started_at),
         "finished_at": iso(job.finished_at),
+        "cancel_requested_at": iso(job.cancel_requested_at),
     }
 
 
@@ -44,8 +45,7 @@ def _enum_arg(name: str, enum_class: type[JobType] | type[JobStatus]) -> Any:
 
 @bp.get("")
 def list_jobs() -> Any:
-    limit = int_arg("limit", 20, minimum=1, maximum=200)
-    offset = int_arg("offset", 0, minimum=0)
+    limit, offset = page_args(default_limit=20, max_limit=200)
     jobs, total = job_service.list_jobs(
         db.session,
         job_type=_enum_arg("type", JobType),
@@ -60,3 +60,9 @@ def list_jobs() -> Any:
 @bp.get("/<job_id>")
 def get_job(job_id: str) -> Any:
     return jsonify(serialize_job(job_service.get_job(db.session, job_id)))
+
+
+@bp.post("/<job_id>/cancel")
+def cancel_job(job_id: str) -> Any:
+    """A PENDING job ends CANCELLED at once; a RUNNING scan stops after its current batch."""
+    return jsonify(serialize_job(job_service.request_cancel(db.session, job_id)))

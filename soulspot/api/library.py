@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from soulspot.api.params import bool_arg, json_body, page_args, str_arg, str_field
 from soulspot.api.schemas import album_json, artist_json, page_json, track_json
+from soulspot.config import path_list
 from soulspot.extensions import db
 from soulspot.jobs import require_queue
 from soulspot.models import JobType
 from soulspot.services import library
-from soulspot.services.scanning import resolve_root
+from soulspot.services.scanning import allowed_root
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -66,8 +67,12 @@ def get_album(album_id: str) -> Any:
 
 @bp.post("/scan")
 def scan() -> Any:
-    """Queue a scan of a folder as a LIBRARY_SCAN job; poll /api/jobs/<job_id> for the summary."""
-    root = resolve_root(str_field(json_body(), "path"))
+    """Queue a scan of a folder as a LIBRARY_SCAN job; poll /api/jobs/<job_id> for the summary.
+
+    Only a folder under MUSIC_DIRS when that is set, never a system folder (a 400).
+    """
+    music_dirs = path_list(current_app.config["MUSIC_DIRS"])
+    root = allowed_root(str_field(json_body(), "path"), music_dirs)
     result = require_queue().submit(JobType.LIBRARY_SCAN, {"path": str(root)})
     message = "Scan queued" if result.created else "A scan is already running"
     return jsonify({"job_id": result.job_id, "message": message, "created": result.created}), (

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from soulspot.extensions import providers
-from soulspot.jobs.queue import JobContext, Runner
+from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
 from soulspot.models import JobType
 from soulspot.services.artwork import repair_artwork
 from soulspot.services.artwork.runtime import artwork_runtime
-from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
+from soulspot.services.enrichment import EnrichmentFailed, EnrichmentSettings, run_enrichment
 from soulspot.services.scanning import scan_library
 
 
@@ -18,19 +18,31 @@ def _request_counts(clients: Any) -> dict[str, int]:
 
 
 def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
+    """An unreachable provider fails the job, with the report of the run kept."""
     clients = providers(ctx.app)
     before = _request_counts(clients)
-    result = run_enrichment(
-        ctx.session,
-        spotify=clients.spotify,
-        deezer=clients.deezer,
-        settings=EnrichmentSettings.from_config(ctx.config),
-        progress=ctx.progress,
-        on_artwork=artwork_runtime(ctx.app).submit,
-    )
-    after = _request_counts(clients)
-    result["requests"] = {name: after[name] - before.get(name, 0) for name in after}
-    return result
+
+    def with_requests(result: dict[str, Any]) -> dict[str, Any]:
+        after = _request_counts(clients)
+        return {**result, "requests": {name: after[name] - before.get(name, 0) for name in after}}
+
+    try:
+        result = run_enrichment(
+            ctx.session,
+            spotify=clients.spotify,
+            deezer=clients.deezer,
+            settings=EnrichmentSettings.from_config(ctx.config),
+            progress=ctx.progress,
+            on_artwork=artwork_runtime(ctx.app).submit,
+            should_stop=ctx.cancel_requested,
+        )
+    except EnrichmentFailed as failed:
+        if failed.result is None:
+            raise
+        raise JobFailed(str(failed), with_requests(failed.result)) from failed
+    if result["cancelled"]:
+        raise JobCancelled(with_requests(result))
+    return with_requests(result)
 
 
 def run_artwork_repair_job(ctx: JobContext) -> dict[str, Any]:
@@ -49,12 +61,25 @@ def run_artwork_repair_job(ctx: JobContext) -> dict[str, Any]:
         use_api=use_api,
         finder=runtime.finder(search=True) if use_api else None,
         on_progress=ctx.progress,
+        should_stop=ctx.cancel_requested,
     )
+    if report.cancelled:
+        raise JobCancelled(report.as_dict())
     return report.as_dict()
 
 
 def run_scan_job(ctx: JobContext) -> dict[str, Any]:
-    return scan_library(ctx.session, ctx.payload["path"], progress=ctx.progress).to_dict()
+    """Payload {"path"}; a cancel request stops the scan after its current batch."""
+    summary = scan_library(
+        ctx.session,
+        ctx.payload["path"],
+        progress=ctx.progress,
+        should_stop=ctx.cancel_requested,
+        batch_size=int(ctx.config["SCAN_BATCH_SIZE"]),
+    )
+    if summary.cancelled:
+        raise JobCancelled(summary.to_dict())
+    return summary.to_dict()
 
 
 def build_runners() -> dict[JobType, Runner]:

@@ -118,5 +118,8 @@ class Track(TimestampMixin, db.Model):
     file_path: Mapped[str | None] = mapped_column(String(4096), unique=True)
     file_size: Mapped[int | None] = mapped_column(Integer)
     file_mtime: Mapped[float | None] = mapped_column(Float)
+    # The file's own year tag: an album's year and the split of same-titled albums are
+    # decided from the years of its tracks, without opening the files again.
+    release_year: Mapped[int | None] = mapped_column(Integer)
 
     album: Mapped[Album] = relationship(back_populates="tracks")

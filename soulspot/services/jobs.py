@@ -1,13 +1,17 @@
-"""Reading jobs back: lists for the API and the status of the enrichment job."""
+"""Reading jobs back (lists for the API, the status of the enrichment job) and cancelling one."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from soulspot.errors import NotFoundError
+from soulspot.errors import InvalidStateError, NotFoundError
+from soulspot.jobs.queue import CANCELLED
 from soulspot.models import Job, JobStatus, JobType
+from soulspot.models.base import utcnow
 from soulspot.models.jobs import ACTIVE_STATUSES
+
+FINISHED_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def list_jobs(
@@ -45,7 +49,34 @@ def active_job(session: Session, job_type: JobType) -> Job | None:
 def last_finished_job(session: Session, job_type: JobType) -> Job | None:
     return session.scalar(
         select(Job)
-        .where(Job.type == job_type, Job.status.in_((JobStatus.COMPLETED, JobStatus.FAILED)))
+        .where(Job.type == job_type, Job.status.in_(FINISHED_STATUSES))
         .order_by(Job.finished_at.desc(), Job.created_at.desc())
         .limit(1)
     )
+
+
+def request_cancel(session: Session, job_id: str) -> Job:
+    """Cancel a PENDING job at once; ask a RUNNING one to stop (its runner checks between
+    batches). A finished job is an InvalidStateError."""
+    job = get_job(session, job_id)
+    now = utcnow()
+    # Conditional updates, so a job the queue starts at this moment is asked, not overwritten.
+    cancelled = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.PENDING)
+        .values(
+            status=JobStatus.CANCELLED, cancel_requested_at=now, finished_at=now, error=CANCELLED
+        )
+    ).rowcount
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.cancel_requested_at.is_(None))
+        .values(cancel_requested_at=now)
+    )
+    session.commit()
+    session.refresh(job)
+    if job.status in FINISHED_STATUSES and not cancelled:
+        raise InvalidStateError(
+            f"job {job_id} has already finished ({job.status.value})", code="job_finished"
+        )
+    return job

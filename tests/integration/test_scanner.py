@@ -107,7 +107,12 @@ def test_changed_title_and_year_are_picked_up(session, library: Path) -> None:
     assert scan_library(session, library).updated == 1
 
     track = session.scalars(select(Track).where(Track.file_path == str(song.resolve()))).one()
-    assert track.title == "Renamed"
+    assert (track.title, track.release_year) == ("Renamed", 1992)
+    assert session.scalars(select(Album)).one().release_year == 1991  # most tracks say 1991
+
+    for number, path in enumerate(sorted(library.rglob("*.*")), 1):
+        write_tags(path, artist="Nirvana", album="Nevermind", title=str(number), date="1992")
+    assert scan_library(session, library).updated == 7
     assert session.scalars(select(Album)).one().release_year == 1992
 
 
@@ -285,12 +290,17 @@ def test_batches_are_committed_so_a_crash_loses_little(
     assert session.scalars(select(Album)).one().has_local_files is True
 
 
-def test_progress_reports_every_file(session, library: Path) -> None:
-    calls: list[tuple[int, int]] = []
+def test_progress_is_reported_after_each_committed_batch(session, library: Path) -> None:
+    calls: list[tuple[int, int, int]] = []
 
-    scan_library(session, library, progress=lambda done, total: calls.append((done, total)))
+    def progress(done: int, total: int) -> None:
+        # Nothing is left uncommitted when progress runs: the job's callback commits.
+        assert not (session.new or session.dirty)
+        calls.append((done, total, _count(session, Track)))
 
-    assert calls == [(done, 7) for done in range(1, 8)]
+    scan_library(session, library, progress=progress, batch_size=3)
+
+    assert calls == [(3, 7, 3), (6, 7, 6), (7, 7, 7)]
 
 
 def test_missing_or_non_directory_root_is_a_validation_error(session, tmp_path: Path) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from soulspot.services.scanning.roots import allowed_root, resolve_root
 from soulspot.services.scanning.scanner import (
     ProgressCallback,
     ScanError,
     ScanSummary,
-    resolve_root,
+    StopCallback,
     scan_library,
 )
 
-__all__ = ["ProgressCallback", "ScanError", "ScanSummary", "resolve_root", "scan_library"]
+__all__ = [
+    "ProgressCallback",
+    "ScanError",
+    "ScanSummary",
+    "StopCallback",
+    "allowed_root",
+    "resolve_root",
+    "scan_library",
+]

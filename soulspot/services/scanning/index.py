@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,23 +28,29 @@ class _AlbumRow:
     title: str
     mbid: str | None
     year: int | None
+    album_type: str | None
 
 
 class LibraryIndex:
-    """Artists and albums by MBID and by folded name, loaded with two queries for one scan.
+    """Artists and albums by MBID and by folded name, and which albums each folder holds.
 
     An artist is its MusicBrainz id when tagged, else its name (case-insensitive): a tagged id
     adopts an untagged namesake; an untagged name joins the untagged namesake, else the only
-    namesake, else gets its own artist. Albums work the same way with the release-group id and
-    the title under one artist. The rules are spelled out in docs/scanning.md.
+    namesake, else gets its own artist. An album is its release-group id when tagged, else its
+    title under the artist, in the same album folder, else with the same year. The rules are
+    spelled out in docs/scanning.md. `placed` gives (album folder, artist id, album id) of the
+    tracks stored under the scanned root.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, placed: Iterable[tuple[str, str, str]]) -> None:
         self._session = session
         self._artists_by_mbid: dict[str, _ArtistRow] = {}
         self._artists_by_name: dict[str, list[_ArtistRow]] = {}
+        self._albums_by_id: dict[str, _AlbumRow] = {}
         self._albums_by_mbid: dict[str, _AlbumRow] = {}
         self._albums_by_key: dict[tuple[str, str], list[_AlbumRow]] = {}
+        # (album folder, artist id) -> how many of that folder's tracks each album holds
+        self._folders: dict[tuple[str, str], Counter[str]] = {}
         self.artists_added = 0
         self.albums_added = 0
         artists = session.execute(
@@ -51,10 +59,25 @@ class LibraryIndex:
         for artist_id, name, sort_name, mbid in artists:
             self._index_artist(_ArtistRow(artist_id, name, sort_name, mbid))
         albums = session.execute(
-            select(Album.id, Album.artist_id, Album.title, Album.musicbrainz_id, Album.release_year)
+            select(
+                Album.id,
+                Album.artist_id,
+                Album.title,
+                Album.musicbrainz_id,
+                Album.release_year,
+                Album.album_type,
+            )
         )
         for row in albums:
             self._index_album(_AlbumRow(*row))
+        for folder, artist_id, album_id in placed:
+            self._folders.setdefault((folder, artist_id), Counter())[album_id] += 1
+
+    def take_added(self) -> tuple[int, int]:
+        """The (artists, albums) created since the last call."""
+        added = (self.artists_added, self.albums_added)
+        self.artists_added = self.albums_added = 0
+        return added
 
     # --- artists -----------------------------------------------------------------------------
 
@@ -125,24 +148,70 @@ class LibraryIndex:
         mbid: str | None,
         year: int | None,
         album_type: str | None,
+        folder: str,
     ) -> str:
-        """The id of the album these tags name under `artist_id`, created if new."""
+        """The id of the album these tags name under `artist_id` in `folder`, created if new."""
         if mbid and mbid in self._albums_by_mbid:
             owner = self._albums_by_mbid[mbid]
             if owner.artist_id == artist_id:
-                self._update_album(owner, title, mbid, year)
+                self._update_album(owner, title, mbid)
                 return owner.id
             mbid = None  # the id belongs to another artist's album: never steal it
         same_title = self._albums_by_key.get((artist_id, title.casefold()), [])
-        unlinked = [found for found in same_title if found.mbid is None]
-        if mbid:
-            row = unlinked[0] if unlinked else None
-        else:
-            row = unlinked[0] if unlinked else (same_title[0] if len(same_title) == 1 else None)
+        # A tagged id adopts only an album without one; an untagged file may join either.
+        eligible = [found for found in same_title if found.mbid is None] if mbid else same_title
+        row = self._in_folder(folder, artist_id, eligible) or _of_year(eligible, year)
         if row is None:
             return self._create_album(artist_id, title, mbid, year, album_type)
-        self._update_album(row, title, mbid, year)
+        self._update_album(row, title, mbid)
         return row.id
+
+    def track_placed(
+        self, folder: str, artist_id: str, album_id: str, before: tuple[str, str] | None
+    ) -> None:
+        """Count a track of `folder` under this album; `before` is its (artist, album) until now."""
+        if before == (artist_id, album_id):
+            return
+        if before is not None:
+            self._uncount(folder, *before, 1)
+        self._folders.setdefault((folder, artist_id), Counter())[album_id] += 1
+
+    def moved(self, folder: str, artist_id: str, old: str, new: str, count: int) -> None:
+        """`count` tracks of `folder` went from album `old` to album `new`."""
+        self._uncount(folder, artist_id, old, count)
+        self._folders.setdefault((folder, artist_id), Counter())[new] += count
+
+    def album_row(self, album_id: str) -> _AlbumRow | None:
+        return self._albums_by_id.get(album_id)
+
+    def set_album_year(self, album_id: str, year: int | None) -> None:
+        """Record the album's year as decided from its tracks; an unknown year changes nothing."""
+        row = self._albums_by_id.get(album_id)
+        if row is None or year is None or row.year == year:
+            return
+        self._session.get_one(Album, album_id).release_year = year
+        row.year = year
+
+    def album_for_split(self, row: _AlbumRow, year: int | None) -> str:
+        """The album a folder of `row`'s tracks with this main year moves to, created if new."""
+        same_title = self._albums_by_key.get((row.artist_id, row.title.casefold()), [])
+        if year is not None:
+            for other in same_title:
+                if other.id != row.id and other.mbid is None and other.year == year:
+                    return other.id
+        return self._create_album(row.artist_id, row.title, None, year, row.album_type)
+
+    def _in_folder(self, folder: str, artist_id: str, rows: list[_AlbumRow]) -> _AlbumRow | None:
+        counts = self._folders.get((folder, artist_id))
+        if not counts:
+            return None
+        present = [row for row in rows if counts[row.id] > 0]
+        return max(present, key=lambda row: counts[row.id], default=None)
+
+    def _uncount(self, folder: str, artist_id: str, album_id: str, count: int) -> None:
+        counts = self._folders.get((folder, artist_id))
+        if counts is not None and album_id in counts:
+            counts[album_id] = max(0, counts[album_id] - count)
 
     def _create_album(
         self,
@@ -162,33 +231,33 @@ class LibraryIndex:
             has_local_files=True,
         )
         self._session.add(album)
-        self._index_album(_AlbumRow(album.id, artist_id, title, mbid, year))
+        self._index_album(_AlbumRow(album.id, artist_id, title, mbid, year, album_type))
         self.albums_added += 1
         return album.id
 
-    def _update_album(self, row: _AlbumRow, title: str, mbid: str | None, year: int | None) -> None:
+    def _update_album(self, row: _AlbumRow, title: str, mbid: str | None) -> None:
         changes: dict[str, object] = {}
         if mbid and row.mbid is None:
             changes["musicbrainz_id"] = mbid
         if title != row.title and mbid:
             changes["title"] = title  # same release group, new spelling
-        if year is not None and year != row.year:
-            changes["release_year"] = year
         if not changes:
             return
         album = self._session.get_one(Album, row.id)
         for field, value in changes.items():
             setattr(album, field, value)
         self._unindex_album(row)
-        row.title, row.mbid, row.year = album.title, album.musicbrainz_id, album.release_year
+        row.title, row.mbid = album.title, album.musicbrainz_id
         self._index_album(row)
 
     def _index_album(self, row: _AlbumRow) -> None:
+        self._albums_by_id[row.id] = row
         if row.mbid:
             self._albums_by_mbid[row.mbid] = row
         self._albums_by_key.setdefault((row.artist_id, row.title.casefold()), []).append(row)
 
     def _unindex_album(self, row: _AlbumRow) -> None:
+        self._albums_by_id.pop(row.id, None)
         if row.mbid:
             self._albums_by_mbid.pop(row.mbid, None)
         same = self._albums_by_key.get((row.artist_id, row.title.casefold()), [])
@@ -205,3 +274,12 @@ class LibraryIndex:
         for rows in list(self._artists_by_name.values()):
             for row in [row for row in rows if row.id in artist_ids]:
                 self._unindex_artist(row)
+
+
+def _of_year(rows: list[_AlbumRow], year: int | None) -> _AlbumRow | None:
+    """The same-titled album of this known year: one without an MBID first, else the only one."""
+    if year is None:
+        return None
+    same_year = [row for row in rows if row.year == year]
+    unlinked = [row for row in same_year if row.mbid is None]
+    return unlinked[0] if unlinked else (same_year[0] if len(same_year) == 1 else None)

@@ -5,20 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from soulspot.errors import ValidationError
 from soulspot.models import Track
 from soulspot.models.base import new_id
 from soulspot.services.scanning import housekeeping
-from soulspot.services.scanning.files import AudioFile, list_audio_files
+from soulspot.services.scanning.files import AudioFile, display_path, list_audio_files
+from soulspot.services.scanning.grouping import album_folder, folder_of, regroup
 from soulspot.services.scanning.index import LibraryIndex
+from soulspot.services.scanning.roots import resolve_root
 from soulspot.services.scanning.tags import TagReadError, TrackTags, read_tags
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,11 @@ VARIOUS_ARTISTS = "Various Artists"
 VARIOUS_ARTISTS_MBID = "89ad4ac3-39f7-470e-963a-56509c546377"
 _VARIOUS_NAMES = {"various artists", "various"}
 
-#: progress(done, total): called after each file.
+#: progress(done, total): called after each batch, with nothing left uncommitted, so the
+#: callback may use (and commit) the scan's session.
 ProgressCallback = Callable[[int, int], None]
+#: should_stop(): asked after each batch; True ends the scan there, its summary `cancelled`.
+StopCallback = Callable[[], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,8 @@ class ScanError:
 
 @dataclass(slots=True)
 class ScanSummary:
-    """What a scan saw and changed; `errors` names every file or folder it could not read."""
+    """What a scan saw and changed; `errors` names every file or folder it could not read
+    or store. A `cancelled` scan stopped between two batches and removed nothing."""
 
     root: str
     files_seen: int = 0
@@ -56,6 +62,7 @@ class ScanSummary:
     albums_removed: int = 0
     errors: list[ScanError] = field(default_factory=list)
     seconds: float = 0.0
+    cancelled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,18 +78,10 @@ class _Known(NamedTuple):
     artist_id: str
 
 
-def resolve_root(root: str | os.PathLike[str]) -> Path:
-    """The absolute library root; a missing path or a file is a ValidationError."""
-    path = Path(root)
-    try:
-        exists, is_dir = path.exists(), path.is_dir()
-    except (OSError, ValueError) as exc:  # e.g. a NUL byte or a name too long for the OS
-        raise ValidationError(f"library path is not usable: {exc}", code="invalid_path") from exc
-    if not exists:
-        raise ValidationError(f"library path does not exist: {path}", code="invalid_path")
-    if not is_dir:
-        raise ValidationError(f"library path is not a directory: {path}", code="invalid_path")
-    return path.resolve()
+class _Write(NamedTuple):
+    file: AudioFile
+    known: _Known | None
+    tags: TrackTags
 
 
 def scan_library(
@@ -90,36 +89,50 @@ def scan_library(
     root: str | os.PathLike[str],
     *,
     progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ScanSummary:
     """Add, update and remove tracks so the database matches the audio files under `root`.
 
     Unchanged files (same size and mtime) are skipped without reading them. Work is committed
-    every `batch_size` changed files. Tracks under folders that could not be read are kept.
+    every `batch_size` files; a file the database refuses is listed in `errors` and the rest of
+    its batch is kept. Tracks under folders that could not be read are kept.
     """
     started = time.monotonic()
     root_path = resolve_root(root)
+    batch_size = max(1, batch_size)
     summary = ScanSummary(root=str(root_path))
     listing = list_audio_files(root_path)
     files = listing.files
-    summary.files_seen = len(files) + len(listing.unreadable_files)
-    for path, reason in listing.unreadable_folders + listing.unreadable_files:
+    summary.files_seen = len(files) + len(listing.unreadable_files) + len(listing.skipped_files)
+    for path, reason in (
+        listing.unreadable_folders
+        + listing.skipped_folders
+        + listing.unreadable_files
+        + listing.skipped_files
+    ):
         summary.errors.append(ScanError(path, reason))
     known = _known_tracks(session, root_path)
-    sync = _Sync(session, summary, batch_size)
+    sync = _Sync(session, summary, root_path)
     try:
         for done, file in enumerate(files, 1):
             sync.visit(file, known.pop(file.path, None))
+            if done % batch_size and done < len(files):
+                continue
+            sync.commit()
             if progress is not None:
                 progress(done, len(files))
-        sync.remove(entry for path, entry in known.items() if not listing.protects(path))
-        sync.commit()
+            if done < len(files) and should_stop is not None and should_stop():
+                summary.cancelled = True
+                break
+        if not summary.cancelled:
+            sync.remove(entry for path, entry in known.items() if not listing.protects(path))
     except BaseException:
         session.rollback()
         raise
     summary.seconds = round(time.monotonic() - started, 3)
     log.info(
-        "scanned %s: %d files, %d added, %d updated, %d unchanged, %d removed, %d errors",
+        "scanned %s: %d files, %d added, %d updated, %d unchanged, %d removed, %d errors%s",
         summary.root,
         summary.files_seen,
         summary.added,
@@ -127,13 +140,18 @@ def scan_library(
         summary.unchanged,
         summary.removed,
         len(summary.errors),
+        " (cancelled)" if summary.cancelled else "",
     )
     return summary
 
 
+def _under(root: Path) -> ColumnElement[bool]:
+    prefix = str(root) if str(root).endswith(os.sep) else str(root) + os.sep
+    return func.substr(Track.file_path, 1, len(prefix)) == prefix
+
+
 def _known_tracks(session: Session, root: Path) -> dict[str, _Known]:
     """Every track filed under root, by path, in one query."""
-    prefix = str(root) if str(root).endswith(os.sep) else str(root) + os.sep
     rows = session.execute(
         select(
             Track.file_path,
@@ -142,28 +160,42 @@ def _known_tracks(session: Session, root: Path) -> dict[str, _Known]:
             Track.file_mtime,
             Track.album_id,
             Track.artist_id,
-        ).where(func.substr(Track.file_path, 1, len(prefix)) == prefix)
+        ).where(_under(root))
     )
     return {path: _Known(*rest) for path, *rest in rows}
 
 
-class _Sync:
-    """Applies one scan's changes, committing every `batch_size` written files."""
+# A file whose values the database refuses (a unique clash, a value too long, text it cannot
+# encode) fails alone; a database that is down or locked fails the scan.
+_PER_FILE_ERRORS = (SQLAlchemyError, ValueError)
+_FATAL_ERRORS = (OperationalError, InterfaceError)
 
-    def __init__(self, session: Session, summary: ScanSummary, batch_size: int) -> None:
+
+class _Sync:
+    """Applies one scan's changes a batch at a time: each batch commits whole or not at all."""
+
+    def __init__(self, session: Session, summary: ScanSummary, root: Path) -> None:
         self._session = session
         self._summary = summary
-        self._batch_size = max(1, batch_size)
+        self._root = root
         self._index: LibraryIndex | None = None
-        self._pending = 0
+        self._batch: list[_Write] = []
         self._albums: set[str] = set()
         self._artists: set[str] = set()
+        self._arrived: set[str] = set()  # tracks new to their album in this batch
+        self._updates: list[dict[str, Any]] = []  # the new values of known tracks
 
     @property
     def index(self) -> LibraryIndex:
         # Loaded on the first changed file, so an unchanged rescan never reads the catalogue.
         if self._index is None:
-            self._index = LibraryIndex(self._session)
+            placed = self._session.execute(
+                select(Track.file_path, Track.artist_id, Track.album_id).where(_under(self._root))
+            )
+            self._index = LibraryIndex(
+                self._session,
+                ((folder_of(path), artist, album) for path, artist, album in placed),
+            )
         return self._index
 
     def visit(self, file: AudioFile, known: _Known | None) -> None:
@@ -177,53 +209,122 @@ class _Sync:
             log.warning("cannot read %s: %s", file.path, exc.reason)
             summary.errors.append(ScanError(file.path, exc.reason))
             return
-        artist_id, album_id = self._place(tags)
-        values = _track_values(tags, file, album_id=album_id, artist_id=artist_id)
-        if known is None:
-            self._session.add(Track(id=new_id(), **values))
-            summary.added += 1
-        else:
-            track = self._session.get_one(Track, known.id)
-            for name, value in values.items():
-                setattr(track, name, value)
-            self._albums.add(known.album_id)
-            self._artists.add(known.artist_id)
-            summary.updated += 1
-        self._albums.add(album_id)
-        self._artists.add(artist_id)
-        self._pending += 1
-        if self._pending >= self._batch_size:
-            self.commit()
+        write = _Write(file, known, tags)
+        self._batch.append(write)
+        try:
+            self._write(write)
+        except _FATAL_ERRORS:
+            raise
+        except _PER_FILE_ERRORS as error:  # an autoflush met an earlier file of the batch
+            self._retry_one_by_one(error)
 
     def remove(self, gone: Iterable[_Known]) -> None:
+        """Delete the tracks of vanished files and commit."""
         entries = list(gone)
         housekeeping.delete_tracks(self._session, (entry.id for entry in entries))
         for entry in entries:
             self._albums.add(entry.album_id)
             self._artists.add(entry.artist_id)
+        self._commit_batch()
         self._summary.removed += len(entries)
 
     def commit(self) -> None:
-        """Fix the touched entities' flags, drop the emptied ones, and commit the batch."""
+        """Commit the batch; if the database refuses it, commit its files one by one, so
+        only the file(s) at fault are lost."""
+        try:
+            self._commit_batch(self._batch)
+        except _FATAL_ERRORS:
+            raise
+        except _PER_FILE_ERRORS as error:
+            self._retry_one_by_one(error)
+        self._batch = []
+
+    def _retry_one_by_one(self, error: Exception) -> None:
+        batch, self._batch = self._batch, []
+        self._discard()
+        if len(batch) == 1:
+            self._failed(batch[0], error)
+            return
+        log.warning("the database refused a batch (%s); retrying it file by file", error)
+        for write in batch:
+            try:
+                self._write(write)
+                self._commit_batch([write])
+            except _FATAL_ERRORS:
+                raise
+            except _PER_FILE_ERRORS as failure:
+                self._discard()
+                self._failed(write, failure)
+
+    def _commit_batch(self, batch: Sequence[_Write] = ()) -> None:
+        """Split what the batch mixed up, fix the touched entities' flags, drop the emptied
+        ones, and commit."""
         summary = self._summary
         if self._albums or self._artists:
             self._session.flush()
+            if self._updates:  # by primary key, in one executemany
+                self._session.execute(update(Track), self._updates)
+            if self._albums:
+                self._albums |= regroup(self._session, self.index, self._albums, self._arrived)
             albums, artists = housekeeping.refresh_entities(
                 self._session, album_ids=self._albums, artist_ids=self._artists
             )
+            self._session.commit()
             summary.albums_removed += len(albums)
             summary.artists_removed += len(artists)
             if self._index is not None and (albums or artists):
                 self._index.forget(album_ids=albums, artist_ids=artists)
-        self._session.commit()
+        else:
+            self._session.commit()
         if self._index is not None:
-            summary.artists_added = self._index.artists_added
-            summary.albums_added = self._index.albums_added
-        self._pending = 0
+            artists_added, albums_added = self._index.take_added()
+            summary.artists_added += artists_added
+            summary.albums_added += albums_added
+        added = sum(write.known is None for write in batch)
+        summary.added += added
+        summary.updated += len(batch) - added
         self._albums = set()
         self._artists = set()
+        self._arrived = set()
+        self._updates = []
 
-    def _place(self, tags: TrackTags) -> tuple[str, str]:
+    def _write(self, write: _Write) -> None:
+        file, known, tags = write
+        folder = album_folder(file.folder)
+        artist_id, album_id = self._place(tags, folder)
+        values = _track_values(tags, file, album_id=album_id, artist_id=artist_id)
+        if known is None:
+            track = Track(id=new_id(), **values)
+            self._session.add(track)
+            self._arrived.add(track.id)
+            self.index.track_placed(folder, artist_id, album_id, None)
+        else:
+            self._updates.append({"id": known.id, **values})
+            self._albums.add(known.album_id)
+            self._artists.add(known.artist_id)
+            if album_id != known.album_id:
+                self._arrived.add(known.id)
+            self.index.track_placed(folder, artist_id, album_id, (known.artist_id, known.album_id))
+        self._albums.add(album_id)
+        self._artists.add(artist_id)
+
+    def _discard(self) -> None:
+        """Roll the batch back; the in-memory index may hold what was rolled back."""
+        self._session.rollback()
+        self._index = None
+        self._albums = set()
+        self._artists = set()
+        self._arrived = set()
+        self._updates = []
+
+    def _failed(self, write: _Write, error: Exception) -> None:
+        cause = error.orig if isinstance(error, DBAPIError) and error.orig else error
+        reason = f"not stored: {type(cause).__name__}: {str(cause).strip()}"[:300]
+        path = display_path(write.file.path)
+        log.warning("cannot store %s: %s", path, reason)
+        self._summary.errors.append(ScanError(path, reason))
+
+    def _place(self, tags: TrackTags, folder: str) -> tuple[str, str]:
         """The (artist id, album id) the file is filed under, created when new."""
         compilation = (
             tags.compilation
@@ -248,6 +349,7 @@ class _Sync:
             mbid=tags.release_group_mbid,
             year=tags.year,
             album_type="compilation" if compilation else None,
+            folder=folder,
         )
         return artist_id, album_id
 
@@ -266,4 +368,5 @@ def _track_values(tags: TrackTags, file: AudioFile, *, album_id: str, artist_id:
         "file_path": file.path,
         "file_size": file.size,
         "file_mtime": file.mtime,
+        "release_year": tags.year,
     }
