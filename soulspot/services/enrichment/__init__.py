@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from soulspot.services.enrichment.engine import EnrichmentSettings, run_enrichment
+from soulspot.services.enrichment.engine import (
+    EnrichmentFailed,
+    EnrichmentSettings,
+    run_enrichment,
+)
 
-__all__ = ["EnrichmentSettings", "run_enrichment"]
+__all__ = ["EnrichmentFailed", "EnrichmentSettings", "run_enrichment"]

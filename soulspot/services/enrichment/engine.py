@@ -6,7 +6,7 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,10 +32,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 ArtworkHook = Callable[[str, str], None]
 MAX_ERRORS_KEPT = 20
+#: A provider that failed for this many artists of a run, and for none less, is unreachable.
+UNREACHABLE_AFTER = 5
 
 
 class EnrichmentFailed(Exception):
-    """The run cannot work at all (e.g. Spotify refused our credentials)."""
+    """The run cannot work (Spotify refused our credentials) or a provider is unreachable.
+
+    `result` is the run's report when the run got to its end (the work done is committed).
+    """
+
+    def __init__(self, message: str, *, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class EnrichmentSettings:
     margin: float = 0.1
     batch_size: int = 50
     retry_failed: timedelta = timedelta(hours=1)
+    retry_failed_max: timedelta = timedelta(days=1)
     retry_other: timedelta = timedelta(days=7)
     spotify_enabled: bool = True
     deezer_enabled: bool = True
@@ -56,6 +66,7 @@ class EnrichmentSettings:
             margin=float(config["AUTO_APPLY_MARGIN"]),
             batch_size=int(config["ENRICHMENT_BATCH_SIZE"]),
             retry_failed=timedelta(minutes=float(config["ENRICHMENT_RETRY_FAILED_MINUTES"])),
+            retry_failed_max=timedelta(hours=float(config["ENRICHMENT_RETRY_FAILED_MAX_HOURS"])),
             retry_other=timedelta(hours=float(config["ENRICHMENT_RETRY_AFTER_HOURS"])),
             spotify_enabled=bool(config["SPOTIFY_ENABLED"]),
             deezer_enabled=bool(config["DEEZER_ENABLED"]),
@@ -75,13 +86,35 @@ class _Run:
     errors: deque[dict[str, str]]
     eligibility: Eligibility
     deferred: bool = False
+    #: Per provider: artists asked, artists it failed for, and why it is unreachable.
+    asked: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    unreachable: dict[str, str] = field(default_factory=dict)
 
-    def defer(self, side: ProviderSide, reason: str) -> None:
+    def defer(self, side: ProviderSide, note: str) -> None:
         """Stop asking this provider in this run; artists that need it stay due."""
         self.sides = [s for s in self.sides if s.name != side.name]
-        self.notes[side.name] = f"deferred to the next run: {reason}"
+        self.notes[side.name] = note
         self.deferred = True
         self.eligibility = replace(self.eligibility, **{side.name: False})
+
+    def fail(self, side: ProviderSide, item: WorkItem, error: ProviderError) -> None:
+        """Record a failed look-up; a provider that has only failed so far is given up."""
+        message = f"{type(error).__name__}: {error}"
+        self.counts[f"{side.name}_failures"] += 1
+        self.errors.append(
+            {
+                "artist_id": item.artist_id,
+                "artist": item.name,
+                "provider": side.name,
+                "error": message,
+            }
+        )
+        self.failed[side.name] += 1
+        if self.failed[side.name] == self.asked[side.name] >= UNREACHABLE_AFTER:
+            # Asking the rest would only add failures (and retries) to every artist.
+            self.unreachable[side.name] = message
+            self.defer(side, f"unreachable: {message}")
 
 
 def _sides(
@@ -112,41 +145,58 @@ def run_enrichment(
     progress: Progress | None = None,
     on_artwork: ArtworkHook | None = None,
     now: Callable[[], datetime] = utcnow,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """One pass over every due artist; commits per artist; returns counts and notes."""
+    """One pass over every due artist; commits per artist; returns counts and notes.
+
+    `should_stop()` is asked before each artist; True ends the pass there with
+    `"cancelled": True` in the result.
+    """
     sides, notes = _sides(spotify, deezer, settings)
     eligibility = Eligibility(
         run_started=now(),
         spotify=any(s.name == "spotify" for s in sides),
         deezer=any(s.name == "deezer" for s in sides),
         retry_failed=settings.retry_failed,
+        retry_failed_max=settings.retry_failed_max,
         retry_other=settings.retry_other,
     )
     run = _Run(sides, notes, Counter(), deque(maxlen=MAX_ERRORS_KEPT), eligibility)
     rules = MatchRules(settings.threshold, settings.margin)
     total = selection.count_eligible(session, eligibility) if sides else 0
     processed = 0
+    cancelled = False
     if progress:
         progress(0, total)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="enrich") as pool:
-        while run.sides:
+        while run.sides and not cancelled:
             batch = selection.next_batch(session, run.eligibility, settings.batch_size)
             if not batch:
                 break
             for artist_id in batch:
+                if not run.sides:  # every provider deferred or given up mid-batch
+                    break
+                if should_stop is not None and should_stop():
+                    cancelled = True
+                    break
                 item = selection.load_work_item(session, artist_id)
                 if item is not None:
                     _process(session, pool, item, rules, run, on_artwork, now)
                 processed += 1
                 if progress:
                     progress(processed, max(total, processed))
-    return {
+    result = {
         **run.notes,
         "artists_processed": processed,
         "artists_total": total,
         **dict(sorted(run.counts.items())),
         "errors": list(run.errors),
+        "cancelled": cancelled,
     }
+    if run.unreachable:
+        message = "; ".join(f"{name} unreachable: {why}" for name, why in run.unreachable.items())
+        raise EnrichmentFailed(message, result=result)
+    return result
 
 
 def _process(
@@ -163,22 +213,15 @@ def _process(
     lookups: list[Lookup] = []
     outcome_flags: set[str] = set()
     for side, future in futures:
+        run.asked[side.name] += 1
         try:
             lookups.append(future.result())
         except AuthError as error:
             raise EnrichmentFailed(f"{side.name} refused our credentials: {error}") from error
         except (RateLimited, NotConfigured) as error:
-            run.defer(side, str(error))
+            run.defer(side, f"deferred to the next run: {error}")
         except ProviderError as error:
-            run.counts[f"{side.name}_failures"] += 1
-            run.errors.append(
-                {
-                    "artist_id": item.artist_id,
-                    "artist": item.name,
-                    "provider": side.name,
-                    "error": f"{type(error).__name__}: {error}",
-                }
-            )
+            run.fail(side, item, error)
             outcome_flags.add(selection.FAILED)
     artist = session.get(Artist, item.artist_id)
     if artist is None:  # removed by a rescan meanwhile
@@ -188,8 +231,11 @@ def _process(
         write_lookup(session, artist, lookup, run.counts, artwork_due)
     if run.deferred:
         outcome_flags.add(selection.DEFERRED)
-    artist.enrichment_outcome = _outcome(artist, lookups, outcome_flags)
+    artist.enrichment_outcome = _outcome(artist, item, lookups, outcome_flags)
     artist.enrichment_attempted_at = now()
+    # Only a streak of failures backs off; anything else starts it over.
+    failed = artist.enrichment_outcome == selection.FAILED
+    artist.enrichment_failures = artist.enrichment_failures + 1 if failed else 0
     run.counts[f"outcome_{artist.enrichment_outcome}"] += 1
     session.commit()
     if on_artwork:
@@ -197,12 +243,12 @@ def _process(
             on_artwork(entity_type, entity_id)
 
 
-def _outcome(artist: Artist, lookups: list[Lookup], flags: set[str]) -> str:
+def _outcome(artist: Artist, item: WorkItem, lookups: list[Lookup], flags: set[str]) -> str:
     if selection.FAILED in flags:
         return selection.FAILED
     if selection.DEFERRED in flags:
         return selection.DEFERRED
-    if any(
+    if item.awaiting_review or any(
         lookup.album_reviews
         or (
             lookup.artist_decision

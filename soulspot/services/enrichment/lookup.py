@@ -107,7 +107,9 @@ def lookup_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> Look
     various = is_various_artists(item.name)
     linked_id = None if side.artist_link(item) is None else side.id_of_link(side.artist_link(item))
     discography: Sequence[AlbumInfo] | None = None
-    if linked_id is None and not various:
+    # Retrying the other provider must not re-search a name whose candidates wait for review.
+    in_review = side.queues_candidates and item.awaiting_review
+    if linked_id is None and not various and not in_review:
         linked_id, discography = _find_artist(side, item, rules, lookup)
     pending = [a for a in item.albums if side.album_link(a) is None]
     if not pending:

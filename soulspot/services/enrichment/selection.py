@@ -44,6 +44,8 @@ class WorkItem:
     genres: tuple[str, ...]
     albums: tuple[LocalAlbumRow, ...]
     rejected_uris: frozenset[str]
+    #: Artist candidates await the owner's decision: Spotify is not searched again meanwhile.
+    awaiting_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class Eligibility:
     run_started: datetime
     spotify: bool
     deezer: bool
+    #: The wait after a second failure in a row; it doubles per further one, up to the cap.
     retry_failed: timedelta
+    retry_failed_max: timedelta
     retry_other: timedelta
 
 
@@ -76,22 +80,34 @@ def _needs_work(eligibility: Eligibility) -> ColumnElement[bool]:
 def _is_due(eligibility: Eligibility) -> ColumnElement[bool]:
     attempted = Artist.enrichment_attempted_at
     now = eligibility.run_started
-    # Deferred work (rate limits) is due on the next run; failures after a short pause; other
-    # outcomes (no match, albums the provider lacks) only after a long one. Nothing attempted
-    # in this run comes back in it.
+    # Deferred work (rate limits) is due on the next run; failures on the next run, then after a
+    # doubling pause while they repeat; other outcomes (no match, albums the provider lacks)
+    # only after a long one. Nothing attempted in this run comes back in it.
     return or_(
         attempted.is_(None),
         and_(
             attempted < now,
             or_(
                 Artist.enrichment_outcome == DEFERRED,
-                and_(
-                    Artist.enrichment_outcome == FAILED, attempted < now - eligibility.retry_failed
-                ),
+                and_(Artist.enrichment_outcome == FAILED, _failure_wait_over(eligibility)),
                 attempted < now - eligibility.retry_other,
             ),
         ),
     )
+
+
+def _failure_wait_over(eligibility: Eligibility) -> ColumnElement[bool]:
+    """One clause per step of the doubling wait (SQLite has no pow), then the cap."""
+    failures = Artist.enrichment_failures
+    attempted = Artist.enrichment_attempted_at
+    now, cap = eligibility.run_started, eligibility.retry_failed_max
+    steps = [failures <= 1]
+    streak, wait = 2, eligibility.retry_failed
+    while timedelta(0) < wait < cap:
+        steps.append(and_(failures == streak, attempted < now - wait))
+        streak, wait = streak + 1, wait * 2
+    steps.append(and_(failures >= streak, attempted < now - min(wait, cap)))
+    return or_(*steps)
 
 
 def _awaiting_review() -> ColumnElement[bool]:
@@ -101,7 +117,8 @@ def _awaiting_review() -> ColumnElement[bool]:
 
 
 def eligible_artists(eligibility: Eligibility):  # noqa: ANN201 (a Select of artist ids)
-    """Artists with local files that need a provider link, are due, and await no review."""
+    """Artists with local files that need a link and are due; in review only if a provider
+    failed or was deferred on them."""
     never_tried_first = case((Artist.enrichment_attempted_at.is_(None), 0), else_=1)
     return (
         select(Artist.id)
@@ -111,7 +128,8 @@ def eligible_artists(eligibility: Eligibility):  # noqa: ANN201 (a Select of art
             Artist.name != UNKNOWN_ARTIST,
             _needs_work(eligibility),
             _is_due(eligibility),
-            ~_awaiting_review(),
+            # A provider that failed or was deferred is asked again while candidates wait.
+            or_(~_awaiting_review(), Artist.enrichment_outcome.in_((FAILED, DEFERRED))),
         )
         .order_by(never_tried_first, Artist.enrichment_attempted_at, Artist.id)
     )
@@ -176,4 +194,14 @@ def load_work_item(session: Session, artist_id: str) -> WorkItem | None:
         genres=tuple(artist.genres or ()),
         albums=albums,
         rejected_uris=frozenset(rejected),
+        awaiting_review=bool(
+            session.scalar(
+                select(
+                    exists().where(
+                        Candidate.artist_id == artist_id,
+                        Candidate.status == CandidateStatus.PENDING,
+                    )
+                )
+            )
+        ),
     )
