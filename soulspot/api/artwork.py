@@ -19,6 +19,7 @@ bp = Blueprint("artwork", __name__, url_prefix="/enrichment")
 
 @bp.post("/repair-artwork")
 def repair_artwork() -> Any:
+    """Bounded, as auto-fetch is: a time budget and no Deezer retries or Retry-After waits."""
     entity_type = entity_type_arg()
     use_api = bool_arg("use_api", False)
     limit = int_arg("limit", 100, minimum=1, maximum=500)
@@ -30,7 +31,8 @@ def repair_artwork() -> Any:
         limit=limit,
         batch_size=int(current_app.config["ARTWORK_REPAIR_BATCH"]),
         use_api=use_api,
-        finder=runtime.finder(search=True) if use_api else None,
+        finder=runtime.finder(search=True, retries=False) if use_api else None,
+        budget=runtime.request_budget,
     )
     return jsonify(report.as_dict())
 

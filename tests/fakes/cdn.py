@@ -7,6 +7,7 @@ import io
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -32,6 +33,8 @@ class CdnEntry:
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    stall: float = 0.0
+    trickle: float = 0.0
 
 
 class FakeCdn:
@@ -41,6 +44,8 @@ class FakeCdn:
         self.catalog = catalog
         self._entries: dict[str, CdnEntry] = {}
         self._lock = threading.Lock()
+        # Set on reset, so a stalled or trickling answer of the last test ends at once.
+        self._hangup = threading.Event()
 
     def put(
         self,
@@ -50,9 +55,16 @@ class FakeCdn:
         status: int = 200,
         delay: float = 0.0,
         headers: dict[str, str] | None = None,
+        *,
+        stall: float = 0.0,
+        trickle: float = 0.0,
     ) -> None:
-        """Serve `body` at `path` (a path under the server, e.g. "/cdn/x.jpg"), after `delay` s."""
-        entry = CdnEntry(body, content_type, status, delay, dict(headers or {}))
+        """Serve `body` at `path` (a path under the server, e.g. "/cdn/x.jpg"), after `delay` s.
+
+        `stall`: seconds between sending the headers (with the Content-Length) and the body;
+        `trickle`: send the body one byte at a time, this many seconds apart.
+        """
+        entry = CdnEntry(body, content_type, status, delay, dict(headers or {}), stall, trickle)
         with self._lock:
             self._entries[_normal(path)] = entry
 
@@ -70,6 +82,8 @@ class FakeCdn:
         with self._lock:
             self._entries.clear()
             self.catalog = catalog
+            self._hangup.set()
+            self._hangup = threading.Event()
 
     def serve(self, path: str) -> Response:
         with self._lock:
@@ -84,10 +98,28 @@ class FakeCdn:
             entry = CdnEntry(make_jpeg(size, size, color))
         if entry.delay:
             time.sleep(entry.delay)
-        response = Response(entry.body, status=entry.status, content_type=entry.content_type)
+        if entry.stall or entry.trickle:
+            response = Response(
+                self._dribble(entry, self._hangup),
+                status=entry.status,
+                content_type=entry.content_type,
+            )
+            response.headers["Content-Length"] = str(len(entry.body))
+        else:
+            response = Response(entry.body, status=entry.status, content_type=entry.content_type)
         for name, value in entry.headers.items():
             response.headers[name] = value
         return response
+
+    @staticmethod
+    def _dribble(entry: CdnEntry, hangup: threading.Event) -> Iterator[bytes]:
+        yield b""  # the server sends the headers with the first write
+        if entry.stall and hangup.wait(entry.stall):
+            return
+        for byte in entry.body:
+            yield bytes([byte])
+            if entry.trickle and hangup.wait(entry.trickle):
+                return
 
 
 def _normal(path: str) -> str:

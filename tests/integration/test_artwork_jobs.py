@@ -8,15 +8,14 @@ from pathlib import Path
 from flask import Flask
 
 from soulspot.extensions import db
-from soulspot.jobs import get_queue
-from soulspot.models import Album, Artist, Job, JobStatus, JobType
+from soulspot.models import Album, Artist, JobStatus
 from soulspot.services.artwork.records import KINDS, find_missing
 from soulspot.services.artwork.repair import KindCounts, process_targets, repair_artwork
 from soulspot.services.artwork.runtime import artwork_runtime
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
 from tests.unit.artwork import support
-from tests.unit.artwork.support import assert_only_images, image_bytes
+from tests.unit.artwork.support import assert_only_images, image_bytes, run_job, scheduler_app
 
 artwork_app = support.artwork_app
 
@@ -31,28 +30,6 @@ def library(app: Flask, fake: FakeProviders, with_url: int, without_url: int) ->
             artist = add_artist(db.session, f"artist {n}", image_url=url)
             add_album(db.session, artist, f"album {n}", cover_url=url)
         db.session.commit()
-
-
-def run_job(app: Flask, payload: dict[str, object]) -> Job:
-    queue = get_queue(app)
-    assert queue is not None
-    with app.app_context():
-        submitted = queue.submit(JobType.ARTWORK_REPAIR, payload)
-        db.session.remove()
-    assert queue.wait(submitted.job_id, timeout=20)
-    with app.app_context():
-        job = db.session.get(Job, submitted.job_id)
-        db.session.expunge(job)
-        return job
-
-
-def scheduler_app(artwork_app: AppFactory, **overrides: object) -> Flask:
-    return artwork_app(
-        SCHEDULER_ENABLED=True,
-        ENRICHMENT_SCHEDULE="off",
-        ARTWORK_REPAIR_SCHEDULE="off",
-        **overrides,
-    )
 
 
 def test_the_scheduled_job_repairs_the_whole_library_in_batches(

@@ -12,7 +12,7 @@ from typing import Any
 
 from soulspot.providers.http import user_agent
 from soulspot.services.artwork.fetch import ImageFetcher
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
 from soulspot.services.artwork.safety import UrlPolicy
 from soulspot.services.artwork.store import ArtworkStore, StoredImage
 
@@ -54,8 +54,19 @@ class ArtworkContext:
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
+def positive_seconds(config: Mapping[str, Any], key: str) -> float:
+    """A duration setting, refused by name when it is not a positive number."""
+    try:
+        seconds = float(config[key])
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise ValueError(f"SOULSPOT_{key} must be a positive number of seconds: {config[key]!r}")
+    return seconds
+
+
 def build_context(config: Mapping[str, Any]) -> ArtworkContext:
-    """An ArtworkContext from the app config (ARTWORK_DIR, IMAGE_HOSTS, MAX_IMAGE_BYTES, ...)."""
+    """An ArtworkContext from the app config (ARTWORK_DIR, IMAGE_HOSTS, IMAGE_DEADLINE, ...)."""
     workers = max(1, int(config["ARTWORK_WORKERS"]))
     fetcher = ImageFetcher(
         UrlPolicy.from_setting(config["IMAGE_HOSTS"]),
@@ -63,6 +74,7 @@ def build_context(config: Mapping[str, Any]) -> ArtworkContext:
         max_bytes=int(config["MAX_IMAGE_BYTES"]),
         connect_timeout=float(config["HTTP_CONNECT_TIMEOUT"]),
         read_timeout=float(config["HTTP_READ_TIMEOUT"]),
+        total_timeout=positive_seconds(config, "IMAGE_DEADLINE"),
         pool_size=workers,
     )
     return ArtworkContext(
@@ -81,10 +93,12 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        """`repaired`, `failed` or `skipped`: the counter this outcome goes to."""
+        """`repaired`, `failed` or `skipped` (also when the caller's budget ran out)."""
         if self.image is not None:
             return "repaired"
-        return "failed" if self.error is not None else "skipped"
+        if self.error is None or isinstance(self.error, OutOfBudget):
+            return "skipped"
+        return "failed"
 
 
 def download_image(

@@ -1,17 +1,18 @@
-"""A safe image downloader: checked URLs and redirects, timeouts, a size cap while streaming."""
+"""A safe image downloader: checked URLs and redirects, a total deadline, a size cap."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
 from soulspot.services.artwork.safety import UrlPolicy
 
 MAX_REDIRECTS = 3
@@ -43,7 +44,7 @@ class ImageFetcher:
         max_bytes: int,
         connect_timeout: float = 5.0,
         read_timeout: float = 15.0,
-        total_timeout: float = 60.0,
+        total_timeout: float = 30.0,
         pool_size: int = 8,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -63,33 +64,36 @@ class ImageFetcher:
     def download(self, url: str, sink: BinaryIO, *, deadline: float | None = None) -> int:
         """Write the image at `url` into `sink`; return its size in bytes.
 
-        `deadline` (a `clock()` value) bounds the whole download; running past it is a
-        transient timeout, because it is the caller's budget that ran out, not the image.
+        The whole download, redirects included, ends within `total_timeout` seconds as a
+        TIMEOUT (the image's fault: a marker). `deadline` (a `clock()` value) is the caller's
+        budget; when that runs out first the download ends as OutOfBudget (no marker).
         """
-        own_deadline = self._clock() + self._total_timeout
-        budget_deadline = deadline is not None and deadline < own_deadline
-        limit = deadline if budget_deadline else own_deadline
-        response = self._open(url, limit, transient_timeout=budget_deadline)
+        own = self._clock() + self._total_timeout
+        if deadline is not None and deadline < own:
+            limit = _Limit(deadline, budget=True)
+        else:
+            limit = _Limit(own, budget=False)
+        response = self._open(url, limit)
         with response:
-            return self._stream(response, sink, limit, transient_timeout=budget_deadline)
+            return self._stream(response, sink, limit)
 
     def close(self) -> None:
         self._session.close()
 
-    def _open(self, url: str, deadline: float, *, transient_timeout: bool) -> requests.Response:
+    def _open(self, url: str, limit: _Limit) -> requests.Response:
         """GET `url`, following at most MAX_REDIRECTS redirects, each hop checked again."""
         for _hop in range(MAX_REDIRECTS + 1):
             self.policy.check(url)
-            remaining = deadline - self._clock()
+            remaining = limit.at - self._clock()
             if remaining <= 0:
-                raise ArtworkError(Reason.TIMEOUT, url, transient=transient_timeout)
+                raise self._expired(url, limit)
             timeout = (min(self._connect_timeout, remaining), min(self._read_timeout, remaining))
             try:
                 response = self._session.get(
                     url, stream=True, allow_redirects=False, timeout=timeout
                 )
             except requests.Timeout as exc:
-                raise ArtworkError(Reason.TIMEOUT, url, transient=transient_timeout) from exc
+                raise self._timed_out(url, limit) from exc
             except requests.exceptions.InvalidURL as exc:
                 raise ArtworkError(Reason.INVALID_URL, f"{url}: {exc}") from exc
             except requests.RequestException as exc:
@@ -104,42 +108,72 @@ class ImageFetcher:
             url = urljoin(url, location)
         raise ArtworkError(Reason.SERVER_ERROR, f"more than {MAX_REDIRECTS} redirects")
 
-    def _stream(
-        self,
-        response: requests.Response,
-        sink: BinaryIO,
-        deadline: float,
-        *,
-        transient_timeout: bool,
-    ) -> int:
+    def _stream(self, response: requests.Response, sink: BinaryIO, limit: _Limit) -> int:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise ArtworkError(Reason.TOO_LARGE, f"Content-Length {declared}")
         size, head = 0, b""
-        try:
-            for chunk in response.iter_content(CHUNK_SIZE):
-                if len(head) < SNIFF_BYTES:
-                    head += chunk[:SNIFF_BYTES]
-                    if len(head) >= SNIFF_BYTES and not looks_like_image(head):
-                        raise ArtworkError(Reason.NOT_AN_IMAGE, f"starts with {head!r}")
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise ArtworkError(Reason.TOO_LARGE, f"more than {self.max_bytes} bytes")
-                if self._clock() > deadline:
-                    raise ArtworkError(Reason.TIMEOUT, response.url, transient=transient_timeout)
-                sink.write(chunk)
-        except requests.exceptions.ConnectionError as exc:
-            # requests reports a read timeout in the middle of the body as a ConnectionError.
-            if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise ArtworkError(
-                    Reason.TIMEOUT, response.url, transient=transient_timeout
-                ) from exc
-            raise ArtworkError(Reason.SERVER_ERROR, f"{response.url}: {exc}") from exc
-        except requests.RequestException as exc:
-            raise ArtworkError(Reason.SERVER_ERROR, f"{response.url}: {exc}") from exc
+        for chunk in self._chunks(response, limit):
+            if len(head) < SNIFF_BYTES:
+                head += chunk[:SNIFF_BYTES]
+                if len(head) >= SNIFF_BYTES and not looks_like_image(head):
+                    raise ArtworkError(Reason.NOT_AN_IMAGE, f"starts with {head!r}")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise ArtworkError(Reason.TOO_LARGE, f"more than {self.max_bytes} bytes")
+            sink.write(chunk)
         if not looks_like_image(head):
             raise ArtworkError(Reason.NOT_AN_IMAGE, f"starts with {head!r}")
         return size
+
+    def _chunks(self, response: requests.Response, limit: _Limit) -> Iterator[bytes]:
+        """The body as it arrives, ending at the limit however slowly it comes.
+
+        The socket's read timeout restarts with every byte received, so a server trickling
+        one byte a second never trips it, and `iter_content` waits for a whole chunk. Here
+        each read takes what has arrived (`read1`) and may wait only until the limit.
+        """
+        raw = response.raw
+        while True:
+            remaining = limit.at - self._clock()
+            if remaining <= 0:
+                raise self._expired(response.url, limit)
+            _set_read_timeout(raw, min(self._read_timeout, remaining))
+            try:
+                chunk = raw.read1(CHUNK_SIZE, decode_content=True)
+            except ReadTimeoutError as exc:
+                raise self._timed_out(response.url, limit) from exc
+            except (HTTPError, OSError) as exc:  # a reset, a short body, a broken encoding
+                raise ArtworkError(Reason.SERVER_ERROR, f"{response.url}: {exc}") from exc
+            if not chunk:
+                return
+            yield chunk
+
+    def _expired(self, url: str, limit: _Limit) -> ArtworkError:
+        if limit.budget:
+            return OutOfBudget(url)
+        return ArtworkError(Reason.TIMEOUT, f"{url}: not complete in {self._total_timeout:g} s")
+
+    def _timed_out(self, url: str, limit: _Limit) -> ArtworkError:
+        """A timeout at the limit is the limit's; one before it, the server's read timeout."""
+        if self._clock() >= limit.at:
+            return self._expired(url, limit)
+        return ArtworkError(Reason.TIMEOUT, f"{url}: read timeout")
+
+
+@dataclass(frozen=True)
+class _Limit:
+    """When a download must end (a `clock()` value), and whether that is the caller's budget."""
+
+    at: float
+    budget: bool
+
+
+def _set_read_timeout(raw: Any, seconds: float) -> None:
+    """Bound the next socket read (a response without a live socket, e.g. a mock, has none)."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
 
 
 def _raise_for_status(response: requests.Response) -> None:

@@ -36,6 +36,13 @@ class ArtworkError(Exception):
         self.transient = transient
 
 
+class OutOfBudget(ArtworkError):
+    """The caller's time budget ran out mid-download: not done, rather than failed."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Reason.TIMEOUT, detail, transient=True)
+
+
 def failed_marker(reason: Reason, now: datetime | None = None) -> str:
     """`FAILED|<reason>|<UTC timestamp to the second, Z suffix>`."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)

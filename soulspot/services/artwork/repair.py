@@ -5,9 +5,10 @@ Counts, per entity type (processed = repaired + skipped + failed):
   or a path whose file has disappeared) and without a FAILED marker;
 - repaired: an image was downloaded, verified and stored;
 - failed: a download (or a Deezer lookup by id) was attempted and failed; the entity gets a
-  FAILED marker unless the failure was ours (a full disk, an exhausted time budget);
+  FAILED marker unless the failure was ours (a full disk);
 - skipped: nothing to download: no URL (and, in API mode, no confident Deezer match or a
-  Deezer error or rate limit), or another run was handling the entity at the same time.
+  Deezer error or rate limit), another run was handling the entity at the same time, or the
+  time budget ran out before the entity was done (no marker: the next run takes it up).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from soulspot.providers.errors import NotFound, ProviderError, RateLimited
 from soulspot.services.artwork.context import ArtworkContext, Outcome, download_image
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
 from soulspot.services.artwork.records import (
     ArtworkKind,
     Target,
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int | None], None]
 DEEZER_DISABLED_NOTE = "Deezer is disabled in the settings: only stored URLs were used."
+OUT_OF_TIME_NOTE = "Cut short after {budget:g} s: the skipped entities are left to the next repair."
+RATE_LIMITED_NOTE = "Deezer asked us to wait: the skipped lookups are left to the next repair."
 
 
 class ImageFinder(Protocol):
@@ -66,20 +69,26 @@ class RepairReport:
     mode: str = "cdn_only"
     artists: KindCounts = field(default_factory=KindCounts)
     albums: KindCounts = field(default_factory=KindCounts)
-    note: str | None = None
+    #: Work was left undone (skipped) for lack of time or because Deezer asked us to wait.
+    cut_short: bool = False
+    #: A cancel request stopped the run between two batches.
+    cancelled: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def counts(self, kind: str) -> KindCounts:
         return self.artists if kind == "artist" else self.albums
 
     def as_dict(self) -> dict[str, Any]:
-        """The documented response shape (`summary.note` only when there is something to say)."""
+        """The documented shape plus `summary.cut_short`, and `summary.note` when there is one."""
         summary: dict[str, Any] = {
             "total_processed": self.artists.processed + self.albums.processed,
             "total_repaired": self.artists.repaired + self.albums.repaired,
             "mode": self.mode,
+            "cut_short": self.cut_short,
+            "cancelled": self.cancelled,
         }
-        if self.note:
-            summary["note"] = self.note
+        if self.notes:
+            summary["note"] = " ".join(self.notes)
         return {"artists": asdict(self.artists), "albums": asdict(self.albums), "summary": summary}
 
 
@@ -93,19 +102,24 @@ def repair_artwork(
     use_api: bool = False,
     finder: ImageFinder | None = None,
     on_progress: Progress | None = None,
+    budget: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RepairReport:
     """Repair up to `limit` entities per type (None: the whole library), batch by batch.
 
     API mode needs `use_api` and a `finder` (None when Deezer is disabled: the report then
     says so and only stored URLs are used, as in CDN mode). Batches advance by id, so
-    entities that stay without an image never hold the run up.
+    entities that stay without an image never hold the run up. With a `budget` (seconds, for
+    a caller who waits) downloads stop at it and what is not done by then counts as skipped.
+    `should_stop()` is asked before each batch; True ends the run there, `cancelled`.
     """
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1 or None, not {limit!r}")
+    deadline = None if budget is None else context.clock() + budget
     finder = finder if use_api else None
     report = RepairReport(mode="api" if finder is not None else "cdn_only")
     if use_api and finder is None:
-        report.note = DEEZER_DISABLED_NOTE
+        report.notes.append(DEEZER_DISABLED_NOTE)
     kinds = kinds_for(entity_type)
     total = _count_targets(session, context, kinds, limit) if on_progress else None
     done = 0
@@ -114,17 +128,27 @@ def repair_artwork(
         after_id: str | None = None
         remaining = limit
         while remaining is None or remaining > 0:
+            if should_stop is not None and should_stop():
+                report.cancelled = True
+                return report
             size = batch_size if remaining is None else min(batch_size, remaining)
             targets = find_missing(session, context.store, kind, size, after_id=after_id)
             if not targets:
                 break
-            process_targets(session, context, kind, targets, report.counts(kind.name), finder)
+            counts = report.counts(kind.name)
+            if process_targets(session, context, kind, targets, counts, finder, deadline=deadline):
+                report.cut_short = True
             after_id = targets[-1].id
             done += len(targets)
             if remaining is not None:
                 remaining -= len(targets)
             if on_progress:
                 on_progress(done, max(total or 0, done))  # entities added meanwhile count too
+    if report.cut_short and budget is not None:
+        report.notes.append(OUT_OF_TIME_NOTE.format(budget=budget))
+    if finder is not None and finder.stopped:
+        report.cut_short = True
+        report.notes.append(RATE_LIMITED_NOTE)
     return report
 
 
@@ -137,14 +161,16 @@ def process_targets(
     finder: ImageFinder | None = None,
     *,
     deadline: float | None = None,
-) -> None:
+) -> bool:
     """Claim, look up (main thread), download (pool), record (main thread) one batch.
 
-    Work not started by `deadline` is skipped; downloads under way stop at it.
+    Work not started by `deadline` is skipped; downloads under way stop at it. Returns
+    whether the deadline left any of this batch undone.
     """
     claimed = [t for t in targets if context.claims.claim(kind.name, t.id)]
     for _ in range(len(targets) - len(claimed)):
         counts.add("skipped")
+    out_of_time = False
     try:
         # End the read transaction first: a run that finished these entities released its
         # claims only after committing, and a fresh transaction sees those commits.
@@ -153,8 +179,12 @@ def process_targets(
         pending: list[Future[Outcome]] = []
         with ThreadPoolExecutor(context.workers, thread_name_prefix="artwork") as pool:
             for target in claimed:
-                if target.id not in fresh or _past(context, deadline):
+                if target.id not in fresh:
                     counts.add("skipped")
+                    continue
+                if _past(context, deadline):
+                    counts.add("skipped")
+                    out_of_time = True
                     continue
                 url = target.url or _find_url(session, context, target, finder, counts)
                 if url is None:
@@ -164,10 +194,12 @@ def process_targets(
                         download_image, context, kind.name, target.id, url, deadline=deadline
                     )
                 )
-            _collect(session, context, pending, counts, deadline)
+            if _collect(session, context, pending, counts, deadline):
+                out_of_time = True
     finally:
         for target in claimed:
             context.claims.release(kind.name, target.id)
+    return out_of_time
 
 
 def _find_url(
@@ -213,20 +245,27 @@ def _collect(
     pending: list[Future[Outcome]],
     counts: KindCounts,
     deadline: float | None,
-) -> None:
-    """Record outcomes as downloads finish; past the deadline, drop what has not started."""
+) -> bool:
+    """Record outcomes as downloads finish; past the deadline, drop what has not started.
+
+    Returns whether the deadline stopped any download (queued or under way).
+    """
+    out_of_time = False
     waiting = set(pending)
     while waiting:
         timeout = None if deadline is None else max(0.0, deadline - context.clock())
         done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
         if not done:  # the budget ran out: cancel queued downloads, running ones stop soon
-            waiting = {future for future in waiting if not _cancelled(future, counts)}
-            deadline = None
+            still = {future for future in waiting if not _cancelled(future, counts)}
+            out_of_time = out_of_time or len(still) < len(waiting)
+            waiting, deadline = still, None
             continue
         for future in done:
             outcome = future.result()
             record_outcome(session, outcome, context.now())
             counts.add(outcome.status)
+            out_of_time = out_of_time or isinstance(outcome.error, OutOfBudget)
+    return out_of_time
 
 
 def _cancelled(future: Future[Outcome], counts: KindCounts) -> bool:

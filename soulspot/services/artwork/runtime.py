@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from flask import Flask
 
 from soulspot.extensions import db, providers
-from soulspot.services.artwork.context import Outcome, build_context
+from soulspot.services.artwork.context import Outcome, build_context, positive_seconds
 from soulspot.services.artwork.deezer import DeezerImageFinder
 from soulspot.services.artwork.entity import fetch_entity_image
 from soulspot.services.enrichment.lookup import MatchRules
@@ -26,6 +26,8 @@ class ArtworkRuntime:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        #: Seconds a repair on a user's request may take (ARTWORK_REQUEST_BUDGET).
+        self.request_budget = positive_seconds(app.config, "ARTWORK_REQUEST_BUDGET")
         self.context = build_context(app.config)
         self._pool = ThreadPoolExecutor(BACKGROUND_WORKERS, thread_name_prefix="artwork-bg")
 

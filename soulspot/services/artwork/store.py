@@ -25,6 +25,45 @@ FOLDERS = {"artist": "artists", "album": "albums"}
 MAX_PIXELS = 40_000_000
 PARTIAL_SUFFIX = ".part"
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: A stored file's mode before the umask: what open() would give it (mkstemp gives 0600).
+FILE_MODE = 0o666
+#: Where Linux (4.7+) reports the process umask without changing it.
+PROC_STATUS = "/proc/self/status"
+
+
+def _proc_umask() -> int | None:
+    try:
+        with open(PROC_STATUS, encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _umask_at_import() -> int:
+    """The umask as the process starts, for systems without PROC_STATUS.
+
+    os.umask() reads the mask only by setting it, for the whole process. Done once here, at
+    import (before a server starts its threads), and with the strictest mask in between, so
+    a file another thread creates at that instant is never more readable than intended.
+    """
+    known = _proc_umask()
+    if known is not None:
+        return known
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+_IMPORT_UMASK = _umask_at_import()
+
+
+def process_umask() -> int:
+    """The process umask now where the OS can tell without changing it, else as at import."""
+    current = _proc_umask()
+    return _IMPORT_UMASK if current is None else current
 
 
 @dataclass(frozen=True)
@@ -48,6 +87,7 @@ class ArtworkStore:
         """Let `write` fill a temporary file, verify it, then move it into place atomically.
 
         Whatever fails, the temporary file is removed: the folder only ever holds images.
+        The stored file gets the mode the umask gives new files (0644 under umask 022).
         """
         folder = self._folder(kind)
         folder.mkdir(parents=True, exist_ok=True)
@@ -62,6 +102,8 @@ class ArtworkStore:
                 os.fsync(handle.fileno())
             image_format, width, height = inspect_image(temporary)
             extension = FORMATS[image_format]
+            # Readable as any file this process writes (a media server may run as another user).
+            os.chmod(temporary, FILE_MODE & ~process_umask())
             os.replace(temporary, folder / f"{entity_id}.{extension}")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

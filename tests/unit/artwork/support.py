@@ -11,6 +11,9 @@ import pytest
 from flask import Flask
 from PIL import Image
 
+from soulspot.extensions import db
+from soulspot.jobs import get_queue
+from soulspot.models import Job, JobType
 from tests.fakes.server import FakeProviders
 
 
@@ -48,3 +51,27 @@ def artwork_app(
         return make_app(**fake_providers.config(**overrides))
 
     return factory
+
+
+def scheduler_app(artwork_app: Callable[..., Flask], **overrides: Any) -> Flask:
+    """An app with a job queue, and no schedule firing on its own."""
+    return artwork_app(
+        SCHEDULER_ENABLED=True,
+        ENRICHMENT_SCHEDULE="off",
+        ARTWORK_REPAIR_SCHEDULE="off",
+        **overrides,
+    )
+
+
+def run_job(app: Flask, payload: dict[str, object]) -> Job:
+    """Queue an ARTWORK_REPAIR job, wait for it, return it detached."""
+    queue = get_queue(app)
+    assert queue is not None
+    with app.app_context():
+        submitted = queue.submit(JobType.ARTWORK_REPAIR, payload)
+        db.session.remove()
+    assert queue.wait(submitted.job_id, timeout=20)
+    with app.app_context():
+        job = db.session.get(Job, submitted.job_id)
+        db.session.expunge(job)
+        return job

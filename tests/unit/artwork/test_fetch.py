@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 import requests_mock
 
 from soulspot.services.artwork.fetch import MAX_REDIRECTS, ImageFetcher
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
 from soulspot.services.artwork.safety import UrlPolicy
 from tests.unit.artwork.support import image_bytes
 
@@ -26,10 +27,37 @@ class FakeClock:
         return self.now
 
 
-def fetcher(max_bytes: int = 1_000_000, clock: FakeClock | None = None) -> ImageFetcher:
+class Trickle(io.RawIOBase):
+    """A body arriving one byte per (virtual) second: each read gets what has arrived."""
+
+    def __init__(self, data: bytes, clock: FakeClock) -> None:
+        self._data, self._clock, self._sent = data, clock, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._sent >= len(self._data):
+            return 0
+        self._clock.now += 1.0
+        buffer[0] = self._data[self._sent]
+        self._sent += 1
+        return 1
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+def fetcher(
+    max_bytes: int = 1_000_000, clock: FakeClock | None = None, total_timeout: float = 30.0
+) -> ImageFetcher:
     policy = UrlPolicy.from_setting("cdn.test", resolver=lambda host: PUBLIC[host])
     return ImageFetcher(
-        policy, user_agent="SoulSpot/test", max_bytes=max_bytes, clock=clock or FakeClock()
+        policy,
+        user_agent="SoulSpot/test",
+        max_bytes=max_bytes,
+        total_timeout=total_timeout,
+        clock=clock or FakeClock(),
     )
 
 
@@ -154,3 +182,54 @@ def test_an_exhausted_caller_budget_is_a_transient_timeout(mock: requests_mock.M
         fetcher(clock=clock).download("https://cdn.test/a.jpg", io.BytesIO(), deadline=clock.now)
     assert caught.value.reason is Reason.TIMEOUT and caught.value.transient
     assert not mock.called
+
+
+def test_a_trickling_body_ends_at_the_total_deadline(mock: requests_mock.Mocker) -> None:
+    clock = FakeClock()
+    started = clock.now
+    mock.get("https://cdn.test/a.jpg", body=Trickle(JPEG, clock))
+    sink = io.BytesIO()
+    with pytest.raises(ArtworkError) as caught:
+        fetcher(clock=clock, total_timeout=30).download("https://cdn.test/a.jpg", sink)
+    assert caught.value.reason is Reason.TIMEOUT and not caught.value.transient
+    assert clock.now - started <= 31  # checked at every read, not once per 64 KiB chunk
+    assert 25 <= len(sink.getvalue()) <= 31
+
+
+def test_redirects_count_against_the_total_deadline(mock: requests_mock.Mocker) -> None:
+    clock = FakeClock()
+
+    def slow_redirect(request: Any, context: Any) -> bytes:
+        clock.now += 12
+        context.status_code = 302
+        context.headers["Location"] = f"/r{int(request.path[2:]) + 1}"
+        return b""
+
+    for hop in range(3):
+        mock.get(f"https://cdn.test/r{hop}", content=slow_redirect)
+    error = reason_of(fetcher(clock=clock, total_timeout=30), "https://cdn.test/r0")
+    assert error.reason is Reason.TIMEOUT and not error.transient
+    assert mock.call_count == 3  # the fourth hop was not asked for: 36 s had passed
+
+
+def test_a_read_timeout_before_the_callers_budget_is_the_servers(
+    mock: requests_mock.Mocker,
+) -> None:
+    clock = FakeClock()
+    mock.get("https://cdn.test/a.jpg", exc=requests.ReadTimeout("slow"))
+    budget = clock.now + 5  # sooner than the fetcher's own 30 s
+    with pytest.raises(ArtworkError) as caught:
+        fetcher(clock=clock).download("https://cdn.test/a.jpg", io.BytesIO(), deadline=budget)
+    assert caught.value.reason is Reason.TIMEOUT and not caught.value.transient
+
+
+def test_the_callers_budget_cuts_a_trickle_short_without_a_marker(
+    mock: requests_mock.Mocker,
+) -> None:
+    clock = FakeClock()
+    mock.get("https://cdn.test/a.jpg", body=Trickle(JPEG, clock))
+    budget = clock.now + 5
+    with pytest.raises(OutOfBudget) as caught:
+        fetcher(clock=clock).download("https://cdn.test/a.jpg", io.BytesIO(), deadline=budget)
+    assert caught.value.reason is Reason.TIMEOUT and caught.value.transient
+    assert clock.now - budget <= 1

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 from PIL import Image
 
+from soulspot.services.artwork import store as store_module
 from soulspot.services.artwork.markers import ArtworkError, Reason
 from soulspot.services.artwork.store import ArtworkStore
 from tests.unit.artwork.support import image_bytes
@@ -160,3 +164,35 @@ def test_locate_refuses_a_symlink_out_of_the_folder(tmp_path: Path) -> None:
     outside.write_bytes(image_bytes())
     (tmp_path / "art" / "artists" / f"{ENTITY}.jpg").symlink_to(outside)
     assert store.locate("artist", ENTITY, f"artists/{ENTITY}.jpg") is None
+
+
+@contextlib.contextmanager
+def umask(mask: int) -> Iterator[None]:
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize(
+    ("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o027, 0o640)], ids=["022", "077", "027"]
+)
+def test_stored_files_get_the_umask_mode(tmp_path: Path, mask: int, mode: int) -> None:
+    with umask(mask):
+        stored = ArtworkStore(tmp_path).save("album", ENTITY, writer(image_bytes()))
+    assert mode_of(tmp_path / stored.path) == mode
+
+
+def test_without_proc_the_umask_of_the_start_applies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "PROC_STATUS", str(tmp_path / "no-such-file"))
+    monkeypatch.setattr(store_module, "_IMPORT_UMASK", 0o027)
+    with umask(0o022):
+        stored = ArtworkStore(tmp_path).save("artist", ENTITY, writer(image_bytes()))
+    assert mode_of(tmp_path / stored.path) == 0o640
