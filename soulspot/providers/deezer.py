@@ -51,15 +51,21 @@ class DeezerClient(ProviderClient):
         """Every album of an artist, following `next`."""
         return self._all_pages(f"artist/{artist_id}/albums", parse_album)
 
-    def get_album(self, album_id: str | int) -> AlbumInfo:
-        """An album with all its tracks (the lookup embeds only the first 25)."""
+    def get_album(self, album_id: str | int, *, with_track_numbers: bool = False) -> AlbumInfo:
+        """An album with all its tracks.
+
+        The lookup embeds at most 25 tracks, without track and disc numbers (or ISRCs); the
+        track list has them. It is read when tracks are missing or `with_track_numbers` is
+        asked for, so a lookup for titles and durations stays one request.
+        """
         album = self._get(f"album/{album_id}", None, lambda data: parse_album(checked(data)))
-        if album.total_tracks is not None and len(album.tracks) < album.total_tracks:
+        missing = album.total_tracks is not None and len(album.tracks) < album.total_tracks
+        if missing or with_track_numbers:
             album = replace(album, tracks=tuple(self.album_tracks(album_id)))
         return album
 
     def album_tracks(self, album_id: str | int) -> list[TrackInfo]:
-        """Every track of an album, following `next`."""
+        """Every track of an album with its track and disc number and ISRC, following `next`."""
         return self._all_pages(f"album/{album_id}/tracks", parse_track)
 
     def _all_pages(self, path: str, parse_item: Callable[[Any], T]) -> list[T]:

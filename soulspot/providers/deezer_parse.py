@@ -32,7 +32,7 @@ def checked(data: Any) -> Any:
         return data
     error = data["error"]
     code = error.get("code") if isinstance(error, dict) else None
-    message = f"deezer: error {code}: {error.get('message') if code else error}"
+    message = f"deezer: {_describe_error(error)}"
     if code == QUOTA_EXCEEDED:
         limited = RateLimited(QUOTA_WINDOW, message, provider=PROVIDER, status=None)
         raise TransientError(limited)
@@ -41,6 +41,16 @@ def checked(data: Any) -> Any:
     if code == NO_DATA:
         raise NotFound(message, provider=PROVIDER)
     raise BadResponse(message, provider=PROVIDER)
+
+
+def _describe_error(error: Any) -> str:
+    """An in-body error as text, "error 800: DataException: no data", from the parts it has."""
+    if not isinstance(error, dict):
+        return str(error)
+    code = error.get("code")
+    parts = [f"error {code}"] if code is not None else []
+    parts += [str(error[key]) for key in ("type", "message") if error.get(key)]
+    return ": ".join(parts) or f"error {error}"
 
 
 def parse_images(data: dict[str, Any], prefix: str) -> tuple[ImageRef, ...]:

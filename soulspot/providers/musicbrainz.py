@@ -19,6 +19,9 @@ T = TypeVar("T")
 
 DEFAULT_SEARCH_LIMIT = 10
 BROWSE_LIMIT = 100  # the web service maximum
+#: Searches take no inc (their hits carry tags); lookups and browses send genres on request.
+ARTIST_INC = "aliases+genres"
+RELEASE_GROUP_INC = "artist-credits+genres"
 
 
 class MusicBrainzClient(ProviderClient):
@@ -40,20 +43,20 @@ class MusicBrainzClient(ProviderClient):
         return self._get("release-group", params, lambda data: parse_search(data, "release-groups"))
 
     def get_artist(self, mbid: str) -> ArtistInfo:
-        """An artist with its aliases."""
-        return self._get(f"artist/{mbid}", {"inc": "aliases"}, parse_artist)
+        """An artist with its aliases and genres."""
+        return self._get(f"artist/{mbid}", {"inc": ARTIST_INC}, parse_artist)
 
     def get_release_group(self, mbid: str) -> AlbumInfo:
-        """A release group with its artist credit."""
-        return self._get(f"release-group/{mbid}", {"inc": "artist-credits"}, parse_release_group)
+        """A release group with its artist credit and genres."""
+        return self._get(f"release-group/{mbid}", {"inc": RELEASE_GROUP_INC}, parse_release_group)
 
     def artist_release_groups(self, mbid: str) -> list[AlbumInfo]:
-        """Every release group of an artist (browse, 100 per page, all pages)."""
+        """Every release group of an artist with genres (browse, 100 per page, all pages)."""
         groups: list[AlbumInfo] = []
         while True:
             params = {
                 "artist": mbid,
-                "inc": "artist-credits",
+                "inc": RELEASE_GROUP_INC,
                 "limit": BROWSE_LIMIT,
                 "offset": len(groups),
             }

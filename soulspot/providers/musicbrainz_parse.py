@@ -22,15 +22,29 @@ def _names(items: list[dict[str, Any]] | None) -> tuple[str, ...]:
     return tuple(item["name"] for item in items or () if item.get("name"))
 
 
+def parse_genres(data: dict[str, Any]) -> tuple[str, ...]:
+    """`genres` (lookups and browses with inc=genres), else `tags` (search hits), most votes first.
+
+    A count of 0 or less is a tag voted down; the web service itself leaves those out now.
+    """
+    voted = [
+        item
+        for item in data.get("genres") or data.get("tags") or ()
+        if item.get("name") and (item.get("count") is None or item["count"] > 0)
+    ]
+    voted.sort(key=lambda item: -(item.get("count") or 0))
+    return tuple(item["name"] for item in voted)
+
+
 def parse_artist(data: dict[str, Any]) -> ArtistInfo:
-    """An artist from a lookup (aliases when inc=aliases) or a search hit (with score)."""
+    """An artist from a lookup (inc=aliases+genres) or a search hit (score, tags)."""
     return ArtistInfo(
         provider=PROVIDER,
         id=data["id"],
         name=data["name"],
         uri=f"{SITE}/artist/{data['id']}",
         sort_name=data.get("sort-name"),
-        genres=_names(data.get("genres")),
+        genres=parse_genres(data),
         disambiguation=data.get("disambiguation") or None,
         aliases=_names(data.get("aliases")),
         score=parse_score(data.get("score")),
@@ -60,7 +74,8 @@ def parse_release_group(data: dict[str, Any]) -> AlbumInfo:
         release_date_precision=date_precision(date),
         year=release_year(date),
         album_type=album_type(data),
-        genres=_names(data.get("genres")),
+        secondary_types=tuple(data.get("secondary-types") or ()),
+        genres=parse_genres(data),
         disambiguation=data.get("disambiguation") or None,
         score=parse_score(data.get("score")),
     )

@@ -66,7 +66,9 @@ class AlbumInfo:
     """An album (Spotify/Deezer) or release group (MusicBrainz) as a provider describes it.
 
     `release_date_precision` is "year", "month" or "day"; `album_type` is lower case
-    ("album", "single", "compilation", "ep", ...).
+    ("album", "single", "compilation", "ep", ...). `secondary_types` are MusicBrainz's
+    release-group secondary types as sent ("Live", "Remix", "Compilation", ...); Spotify and
+    Deezer have none (their one type is `album_type`).
     """
 
     provider: str
@@ -79,6 +81,7 @@ class AlbumInfo:
     release_date_precision: str | None = None
     year: int | None = None
     album_type: str | None = None
+    secondary_types: tuple[str, ...] = ()
     total_tracks: int | None = None
     genres: tuple[str, ...] = ()
     popularity: int | None = None

@@ -89,8 +89,21 @@ def check_deezer_album(data: dict[str, Any]) -> None:
     assert (album.id, album.title) == (str(data["id"]), data["title"])
     assert album.year == int(data["release_date"][:4])
     assert album.artists and album.album_type == data["record_type"]
+    assert album.secondary_types == ()
     assert len(album.tracks) == len(data["tracks"]["data"])
     assert album.genres == tuple(g["name"] for g in data["genres"]["data"])
+    # Embedded tracks carry no positions (get_album(with_track_numbers=True) reads /tracks).
+    assert all("track_position" not in t and "disk_number" not in t for t in data["tracks"]["data"])
+    assert {(t.track_number, t.disc_number) for t in album.tracks} == {(None, None)}
+    assert all(t.title and t.duration_ms for t in album.tracks)
+
+
+def check_deezer_tracks(data: dict[str, Any]) -> None:
+    check_deezer_page(deezer_parse.parse_track)(data)
+    tracks, _ = deezer_parse.parse_page(data, deezer_parse.parse_track)
+    assert [(t.track_number, t.disc_number, t.isrc) for t in tracks] == [
+        (item["track_position"], item["disk_number"], item["isrc"]) for item in data["data"]
+    ]
 
 
 def check_deezer_page(parse_item: Callable[[Any], Any]):  # noqa: ANN201
@@ -108,6 +121,24 @@ def check_deezer_no_data(data: dict[str, Any]) -> None:
         deezer_parse.checked(data)
 
 
+def check_mb_genres(parsed: ArtistInfo | AlbumInfo, data: dict[str, Any]) -> None:
+    """Genres, else tags (all a search hit has), none voted down, most votes first."""
+    votes = {item["name"]: item["count"] for item in data.get("genres") or data.get("tags") or ()}
+    assert set(parsed.genres) == {name for name, count in votes.items() if count > 0}
+    counts = [votes[name] for name in parsed.genres]
+    assert counts == sorted(counts, reverse=True)
+
+
+def check_mb_types(group: AlbumInfo, data: dict[str, Any]) -> None:
+    """Secondary types as sent; a compilation is a compilation whatever its primary type."""
+    assert group.secondary_types == tuple(data.get("secondary-types") or ())
+    primary = data.get("primary-type")
+    if "Compilation" in group.secondary_types:
+        assert group.album_type == "compilation"
+    else:
+        assert group.album_type == (primary.lower() if primary else None)
+
+
 def check_mb_artist(data: dict[str, Any]) -> None:
     artist = musicbrainz_parse.parse_artist(data)
     assert (artist.id, artist.name, artist.sort_name) == (
@@ -116,17 +147,15 @@ def check_mb_artist(data: dict[str, Any]) -> None:
         data["sort-name"],
     )
     assert artist.aliases == tuple(a["name"] for a in data.get("aliases", ()))
+    check_mb_genres(artist, data)
 
 
 def check_mb_release_group(data: dict[str, Any]) -> None:
     group = musicbrainz_parse.parse_release_group(data)
     assert (group.id, group.title) == (data["id"], data["title"])
     assert group.year == int(data["first-release-date"][:4])
-    # A compilation is a compilation whatever its primary type (an "Album" DJ-mix included).
-    if "Compilation" in data.get("secondary-types", ()):
-        assert group.album_type == "compilation"
-    else:
-        assert group.album_type == data["primary-type"].lower()
+    check_mb_types(group, data)
+    check_mb_genres(group, data)
 
 
 def check_mb_search(key: str):  # noqa: ANN201
@@ -134,6 +163,10 @@ def check_mb_search(key: str):  # noqa: ANN201
         hits = musicbrainz_parse.parse_search(data, key)
         assert [hit.score for hit in hits] == [int(item["score"]) for item in data[key]]
         assert all(hit.id for hit in hits)
+        for hit, item in zip(hits, data[key], strict=True):
+            check_mb_genres(hit, item)
+            if key == "release-groups":
+                check_mb_types(hit, item)
 
     return check
 
@@ -141,6 +174,9 @@ def check_mb_search(key: str):  # noqa: ANN201
 def check_mb_browse(data: dict[str, Any]) -> None:
     groups, total = musicbrainz_parse.parse_browse(data)
     assert total == data["release-group-count"] == len(groups)
+    for group, item in zip(groups, data["release-groups"], strict=True):
+        check_mb_types(group, item)
+        check_mb_genres(group, item)
 
 
 def through_http(status: int, error: type[ProviderError]):  # noqa: ANN201
@@ -192,7 +228,7 @@ PARSED: list[tuple[str, Callable[[Any], None]]] = [
     ("recorded/deezer/error_album_0_http404_*.json", through_http(404, NotFound)),
     ("recorded/deezer/error_unknown_path_http404.json", through_http(404, NotFound)),
     ("recorded/deezer/error_*_no_data_800.json", check_deezer_no_data),
-    ("recorded/deezer/album_*_tracks*.json", check_deezer_page(deezer_parse.parse_track)),
+    ("recorded/deezer/album_*_tracks*.json", check_deezer_tracks),
     ("recorded/deezer/album_*.json", check_deezer_album),
     ("recorded/deezer/artist_27_albums*.json", check_deezer_page(deezer_parse.parse_album)),
     ("recorded/deezer/artist_*.json", check_deezer_artist),

@@ -26,7 +26,7 @@ def spotify_id(kind: str, seq: int) -> str:
     return "".join(chars)
 
 
-def musicbrainz_id(kind: str, seq: int) -> str:
+def musicbrainz_id(kind: str, seq: int | str) -> str:
     return str(uuid.uuid5(_MB_NAMESPACE, f"fake:{kind}:{seq}"))
 
 
@@ -100,6 +100,8 @@ class FakeAlbum:
     tracks: list[FakeTrack]
     image: bool
     providers: frozenset[str]
+    genres: tuple[str, ...] = ()
+    secondary_types: tuple[str, ...] = ()  # MusicBrainz's, e.g. ("Live",)
 
     @property
     def spotify_id(self) -> str:
@@ -191,8 +193,14 @@ class FakeCatalog:
         tracks: int | Sequence[str] = 10,
         image: bool = True,
         providers: Iterable[str] | None = None,
+        genres: Sequence[str] | None = None,
+        secondary_types: Sequence[str] = (),
     ) -> FakeAlbum:
-        """An album of `artist`; `tracks` is a count or the list of titles."""
+        """An album of `artist`; `tracks` is a count or the list of titles.
+
+        `genres` default to the artist's, most voted first. `secondary_types` are
+        MusicBrainz's ("Live", "Remix", ...); a "compilation" is one there anyway.
+        """
         seq = self._next()
         titles = [f"Track {n}" for n in range(1, tracks + 1)] if isinstance(tracks, int) else tracks
         album = FakeAlbum(
@@ -205,6 +213,8 @@ class FakeCatalog:
             tracks=[_track(seq, number, title) for number, title in enumerate(titles, 1)],
             image=image,
             providers=frozenset(providers) if providers is not None else artist.providers,
+            genres=tuple(genres) if genres is not None else artist.genres,
+            secondary_types=tuple(secondary_types),
         )
         artist.albums.append(album)
         self.albums.append(album)

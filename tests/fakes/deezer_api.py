@@ -92,8 +92,9 @@ class _Api:
     def album(self, entity_id: str) -> dict[str, Any]:
         album = self._album(entity_id)
         artist = album.artist
-        genre_id = 100 + len(artist.genres[0]) if artist.genres else 0
+        genre_id = 100 + len(album.genres[0]) if album.genres else 0
         data = self._album_base(album)
+        # as recorded: embedded tracks carry no track_position, disk_number or isrc
         embedded = [self._track(album, t, full=False) for t in album.tracks[:EMBEDDED_TRACKS]]
         return {
             "id": data.pop("id"),
@@ -105,12 +106,12 @@ class _Api:
                 "data": [
                     {
                         "id": genre_id,
-                        "name": artist.genres[0],
+                        "name": album.genres[0],
                         "picture": f"{self.root}/genre/{genre_id}/image",
                         "type": "genre",
                     }
                 ]
-                if artist.genres
+                if album.genres
                 else []
             },
             "label": "Fake Records",

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.catalog import FakeAlbum, FakeArtist
+from tests.fakes.catalog import FakeAlbum, FakeArtist, musicbrainz_id
 from tests.fakes.responses import json_response
 
 if TYPE_CHECKING:
@@ -23,6 +23,25 @@ PRIMARY_TYPES = {"album": "Album", "single": "Single", "ep": "EP", "compilation"
 TERM = re.compile(r'(\w[\w-]*):"((?:[^"\\]|\\.)*)"')
 ESCAPED = re.compile(r"\\(.)")
 CREATED = "2026-11-20T10:12:31.482Z"
+#: As recorded; other secondary types get a made-up id.
+SECONDARY_TYPE_IDS = {
+    "Compilation": "dd2a21e1-0c00-3729-a7a0-de60b84eb5d1",
+    "DJ-mix": "0d47f47a-3fe5-3d69-ac9d-d566c23968bf",
+    "Mixtape/Street": "15c1b1f5-d893-3375-a1db-e180c5ae15ed",
+    "Remix": "0c60f497-ff81-3818-befd-abfc84a4858b",
+    "Demo": "81598169-0d6c-3bce-b4be-866fa658eda3",
+    "Live": "6fd474e2-6b58-3102-9d17-d6f7eb7da0a0",
+}
+#: The inc values the web service accepts per request (musicbrainz-server's WS/2 definitions);
+#: any other answers 400. `*-rels` are accepted everywhere; searches ignore inc.
+_TAGS = ("annotation", "tags", "user-tags", "genres", "user-genres", "ratings", "user-ratings")
+VALID_INC = {
+    "artist": frozenset(
+        ("recordings", "releases", "release-groups", "works", "aliases", "various-artists") + _TAGS
+    ),
+    "release_group": frozenset(("artists", "releases", "artist-credits", "aliases") + _TAGS),
+    "release_groups": frozenset(("aliases", "artist-credits") + _TAGS),  # the browse
+}
 
 ROUTES = Map(
     [
@@ -52,6 +71,12 @@ def handle(fake: FakeProviders, request: Request, path: str) -> Response:
     if request.args.get("fmt") != "json":
         return json_response({"error": "this fake serves fmt=json only"}, 400)
     api = _Api(fake, request)
+    invalid = _invalid_inc(endpoint, api.inc, browse="artist" in request.args)
+    if invalid:
+        resource = "artist" if endpoint == "artist" else "release-group"
+        message = f"{invalid} is not a valid inc parameter for the {resource} resource."
+        help_text = "For usage, please see: https://musicbrainz.org/development/mmd"
+        return json_response({"error": message, "help": help_text}, 400)
     try:
         return json_response(getattr(api, endpoint)(**args))
     except _NotFound:
@@ -80,7 +105,7 @@ class _Api:
     def __init__(self, fake: FakeProviders, request: Request):
         self.catalog = fake.catalog
         self.args = request.args
-        self.inc = set(request.args.get("inc", "").replace(" ", "+").split("+"))
+        self.inc = set(request.args.get("inc", "").replace(" ", "+").split("+")) - {""}
 
     def artist_search(self) -> dict[str, Any]:
         terms = _parse_query(self.args.get("query", ""))
@@ -103,6 +128,7 @@ class _Api:
         data["disambiguation"] = artist.disambiguation or ""
         if "aliases" in self.inc:
             data["aliases"] = [_alias(name) for name in artist.aliases]
+        data.update(self._votes(artist.genres))
         return data
 
     def release_groups(self) -> dict[str, Any]:
@@ -149,12 +175,14 @@ class _Api:
             data["disambiguation"] = artist.disambiguation
         if artist.aliases:
             data["aliases"] = [_alias(name) for name in artist.aliases]
-        if artist.genres:
-            data["tags"] = [{"count": 1, "name": genre} for genre in artist.genres]
+        if artist.genres:  # search hits always carry tags, in no particular order
+            data["tags"] = _tags(artist.genres)
         return data
 
-    def _group(self, album: FakeAlbum, *, credit: bool | None = None) -> dict[str, Any]:
-        secondary = ["Compilation"] if album.album_type == "compilation" else []
+    def _group(self, album: FakeAlbum, *, hit: bool = False) -> dict[str, Any]:
+        secondary = list(album.secondary_types)
+        if album.album_type == "compilation" and "Compilation" not in secondary:
+            secondary.insert(0, "Compilation")
         data: dict[str, Any] = {
             "id": album.mbid,
             "title": album.title,
@@ -162,15 +190,20 @@ class _Api:
             "primary-type": PRIMARY_TYPES.get(album.album_type, "Album"),
             "primary-type-id": ALBUM_TYPE_ID,
             "secondary-types": secondary,
-            "secondary-type-ids": [],
+            "secondary-type-ids": [_secondary_type_id(name) for name in secondary],
             "disambiguation": "",
         }
-        if credit if credit is not None else "artist-credits" in self.inc:
+        if hit or "artist-credits" in self.inc:
             data["artist-credit"] = [_credit(album.artist)]
+        if hit:
+            if album.genres:
+                data["tags"] = _tags(album.genres)
+        else:
+            data.update(self._votes(album.genres))
         return data
 
     def _group_hit(self, score: int, album: FakeAlbum) -> dict[str, Any]:
-        data = self._group(album, credit=True)
+        data = self._group(album, hit=True)
         data.pop("disambiguation")
         release = {"id": album.release_mbid, "title": album.title, "status": "Official"}
         return {
@@ -181,6 +214,26 @@ class _Api:
             **data,
             "releases": [release],
         }
+
+    def _votes(self, genres: tuple[str, ...]) -> dict[str, Any]:
+        """`genres` and `tags` of a lookup or browse, as inc asks, sorted by name as sent."""
+        votes: dict[str, Any] = {}
+        if "genres" in self.inc:
+            votes["genres"] = sorted(
+                (
+                    {
+                        "count": tag["count"],
+                        "disambiguation": "",
+                        "id": musicbrainz_id("genre", tag["name"]),
+                        "name": tag["name"],
+                    }
+                    for tag in _tags(genres)
+                ),
+                key=lambda genre: genre["name"],
+            )
+        if "tags" in self.inc:
+            votes["tags"] = sorted(_tags(genres), key=lambda tag: tag["name"])
+        return votes
 
     def _search(self, key: str, hits: list[tuple[int, Any]], render: Any) -> dict[str, Any]:
         hits.sort(key=lambda hit: -hit[0])
@@ -223,6 +276,23 @@ def _score(wanted: str | None, names: list[str]) -> int:
     if wanted.casefold() in folded:
         return 100
     return 80 if any(wanted.casefold() in name for name in folded) else 0
+
+
+def _invalid_inc(endpoint: str, inc: set[str], *, browse: bool) -> str | None:
+    """The first inc value the web service would refuse for this request, if any."""
+    if endpoint == "artist_search" or (endpoint == "release_groups" and not browse):
+        return None
+    valid = VALID_INC[endpoint]
+    return next((v for v in sorted(inc) if v not in valid and not v.endswith("-rels")), None)
+
+
+def _tags(genres: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Votes for the catalog's genres: the first (the artist's main genre) has the most."""
+    return [{"count": len(genres) - n, "name": name} for n, name in enumerate(genres)]
+
+
+def _secondary_type_id(name: str) -> str:
+    return SECONDARY_TYPE_IDS.get(name) or musicbrainz_id("secondary-type", name)
 
 
 def _alias(name: str) -> dict[str, Any]:

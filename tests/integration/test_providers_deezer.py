@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 import requests
 
-from soulspot.providers.errors import NotFound
+from soulspot.providers.errors import BadResponse, NotFound
 from soulspot.providers.factory import build_clients
+from tests.fakes.responses import DEEZER_NO_DATA
 
 
 def test_search_artists_and_placeholder_pictures(fake_providers, fake_clients) -> None:
@@ -68,6 +70,36 @@ def test_get_album_fetches_tracks_past_the_embedded_25(fake_providers, fake_clie
     single = fake_clients.deezer.get_album(short.deezer_id)
     assert len(single.tracks) == 2 and single.album_type == "single"
     assert fake_providers.count("deezer") == 3
+
+
+def test_track_numbers_cost_a_request_only_when_asked_for(fake_providers, fake_clients) -> None:
+    artist = fake_providers.catalog.add_artist("Numbered")
+    album = fake_providers.catalog.add_album(artist, "Ten", tracks=10)
+    plain = fake_clients.deezer.get_album(album.deezer_id)
+    assert [t.title for t in plain.tracks] == [f"Track {n}" for n in range(1, 11)]
+    assert {(t.track_number, t.disc_number) for t in plain.tracks} == {(None, None)}
+    assert fake_providers.count("deezer") == 1
+    numbered = fake_clients.deezer.get_album(album.deezer_id, with_track_numbers=True)
+    assert [(t.track_number, t.disc_number) for t in numbered.tracks] == [
+        (n, 1) for n in range(1, 11)
+    ]
+    assert numbered.tracks[0].isrc == album.tracks[0].isrc
+    assert fake_providers.count("deezer") == 3
+    assert fake_providers.count("deezer", path_contains="/tracks") == 1
+
+
+def test_an_error_body_without_a_code_reads_clearly(fake_providers) -> None:
+    # Served through the fake's CDN: the fake Deezer itself always sends a code, as recorded.
+    body = {"error": {k: v for k, v in DEEZER_NO_DATA["error"].items() if k != "code"}}
+    fake_providers.cdn.put("/cdn/deezer/album/5", json.dumps(body).encode(), "application/json")
+    clients = build_clients(
+        fake_providers.config(DEEZER_API_URL=f"{fake_providers.url}/cdn/deezer")
+    )
+    with pytest.raises(BadResponse) as caught:
+        clients.deezer.get_album(5)
+    assert str(caught.value) == "deezer: DataException: no data"
+    assert fake_providers.count("cdn") == 1
+    clients.close()
 
 
 def test_unknown_ids_are_not_found(fake_providers, fake_clients) -> None:

@@ -51,6 +51,58 @@ def test_lookups(fake_providers, fake_clients) -> None:
         fake_clients.musicbrainz.get_artist("00000000-0000-0000-0000-000000000000")
 
 
+def test_genres_from_lookups_browses_and_searches(fake_providers, fake_clients) -> None:
+    catalog = fake_providers.catalog
+    artist = catalog.add_artist("Cohen", genres=("folk", "chamber pop", "blues"))
+    catalog.add_album(artist, "Songs", year=1967)
+    catalog.add_album(artist, "Ten New Songs", year=2001, genres=("soft rock",))
+    mb = fake_clients.musicbrainz
+    expected = ("folk", "chamber pop", "blues")  # most votes first; the fake sends them by name
+    assert mb.get_artist(artist.mbid).genres == expected
+    assert mb.search_artists("Cohen")[0].genres == expected  # from the hit's tags
+    groups = mb.artist_release_groups(artist.mbid)
+    assert [g.genres for g in groups] == [expected, ("soft rock",)]
+    assert mb.get_release_group(groups[1].id).genres == ("soft rock",)
+    assert mb.search_release_groups("Songs", artist="Cohen")[0].genres == expected
+    assert fake_providers.count("musicbrainz", status=200) == 5
+
+
+def test_live_and_remix_albums_keep_their_secondary_types(fake_providers, fake_clients) -> None:
+    catalog = fake_providers.catalog
+    artist = catalog.add_artist("Band")
+    studio = catalog.add_album(artist, "Alive", year=1990)
+    live = catalog.add_album(artist, "Alive", year=1991, secondary_types=("Live",))
+    remix = catalog.add_album(artist, "Alive", year=1992, secondary_types=("Remix",))
+    best = catalog.add_album(artist, "Best", album_type="compilation", secondary_types=("Live",))
+    mb = fake_clients.musicbrainz
+    types = {g.id: (g.album_type, g.secondary_types) for g in mb.artist_release_groups(artist.mbid)}
+    assert types == {
+        studio.mbid: ("album", ()),
+        live.mbid: ("album", ("Live",)),
+        remix.mbid: ("album", ("Remix",)),
+        best.mbid: ("compilation", ("Compilation", "Live")),
+    }
+    assert mb.get_release_group(live.mbid).secondary_types == ("Live",)
+    hits = mb.search_release_groups("Alive", artist="Band")
+    assert {h.id: h.secondary_types for h in hits}[remix.mbid] == ("Remix",)
+
+
+def test_the_fake_refuses_inc_values_musicbrainz_refuses(fake_providers) -> None:
+    artist = fake_providers.catalog.add_artist("Strict")
+    url = f"{fake_providers.url}/musicbrainz/ws/2"
+
+    def get(path: str, **params: str) -> requests.Response:
+        return requests.get(f"{url}/{path}", params={**params, "fmt": "json"}, timeout=5)
+
+    refused = get(f"artist/{artist.mbid}", inc="aliases+foobar")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "foobar is not a valid inc parameter for the artist resource."
+    assert get(f"artist/{artist.mbid}", inc="artist-credits").status_code == 400
+    assert get("release-group", artist=artist.mbid, inc="releases").status_code == 400
+    assert get("release-group", artist=artist.mbid, inc="artist-credits genres").status_code == 200
+    assert get("artist", query='artist:"Strict"', inc="foobar").status_code == 200  # ignored
+
+
 def test_browse_reads_every_page(fake_providers, fake_clients) -> None:
     catalog = fake_providers.catalog
     artist = catalog.add_artist("Bootlegger")

@@ -99,6 +99,28 @@ def test_other_in_body_errors_are_bad_responses(requests_mock, client) -> None:
     assert requests_mock.call_count == 1
 
 
+@pytest.mark.parametrize(
+    ("dropped", "raised", "message"),
+    [
+        ((), NotFound, "deezer: error 800: DataException: no data"),
+        (("code",), BadResponse, "deezer: DataException: no data"),
+        (("code", "type"), BadResponse, "deezer: no data"),
+        (("code", "type", "message"), BadResponse, "deezer: error {}"),
+    ],
+)
+def test_in_body_errors_read_as_their_type_and_message(
+    requests_mock, client, dropped, raised, message
+) -> None:
+    error = recorded("recorded/deezer/error_album_not_found_no_data_800.json")["error"]
+    body = {"error": {key: value for key, value in error.items() if key not in dropped}}
+    requests_mock.get(f"{API}/album/-1", json=body)
+    with pytest.raises(raised) as caught:
+        client.get_album(-1)
+    assert str(caught.value) == message
+    assert caught.value.provider == "deezer"
+    assert requests_mock.call_count == 1
+
+
 def test_artist_albums_follow_next(requests_mock, client) -> None:
     first = recorded("recorded/deezer/artist_27_albums.json")
     second = recorded("recorded/deezer/artist_27_albums_index25.json")
@@ -115,6 +137,9 @@ def test_get_album_keeps_embedded_tracks_when_complete(requests_mock, client) ->
     album = client.get_album(302127)
     assert requests_mock.call_count == 1
     assert len(album.tracks) == album.total_tracks == 14
+    # as recorded, the embedded tracks carry titles and durations but no positions
+    assert album.tracks[0].title == "One More Time" and album.tracks[0].duration_ms == 320000
+    assert {(t.track_number, t.disc_number) for t in album.tracks} == {(None, None)}
     assert album.genres == ("Dance",)
     assert album.release_date_precision == "day"
     assert album.artists == ("Daft Punk",)
@@ -144,6 +169,19 @@ def test_get_album_fetches_tracks_beyond_the_embedded_25(requests_mock, client) 
     info = client.get_album(302127)
     assert [t.track_number for t in info.tracks] == list(range(1, 31))
     assert info.tracks[0].duration_ms == 60000
+
+
+def test_get_album_with_track_numbers_reads_the_track_list(requests_mock, client) -> None:
+    requests_mock.get(f"{API}/album/302127", json=recorded("recorded/deezer/album_302127.json"))
+    listing = requests_mock.get(
+        f"{API}/album/302127/tracks", json=recorded("recorded/deezer/album_302127_tracks.json")
+    )
+    album = client.get_album(302127, with_track_numbers=True)
+    assert [t.track_number for t in album.tracks] == list(range(1, 15))
+    assert {t.disc_number for t in album.tracks} == {1}
+    assert album.tracks[0].isrc == "GBDUW0000053"
+    assert (album.title, album.total_tracks, album.genres) == ("Discovery", 14, ("Dance",))
+    assert requests_mock.call_count == 2 and listing.last_request.qs == {"limit": ["100"]}
 
 
 def test_album_tracks_read_every_page(requests_mock, client) -> None:

@@ -64,22 +64,74 @@ def test_search_release_groups_with_artist(requests_mock, client) -> None:
     assert groups[1].release_date_precision == "year"
 
 
-def test_get_artist_asks_for_aliases(requests_mock, client) -> None:
+def _genres() -> list[dict]:
+    """`genres` as a lookup with inc=genres sends them (from the one recording that has some)."""
+    release = recorded("recorded/musicbrainz/release_lookup_dark_side_of_the_moon_b84ee12a.json")
+    return release["genres"]
+
+
+def test_get_artist_asks_for_aliases_and_genres(requests_mock, client) -> None:
     body = recorded("recorded/musicbrainz/artist_lookup_picard_ed_sheeran_aliases.json")
+    body["genres"] = list(reversed(_genres()))  # fewest votes first
     lookup = requests_mock.get(f"{API}/artist/{body['id']}", json=body)
     artist = client.get_artist(body["id"])
-    assert lookup.last_request.qs == {"inc": ["aliases"], "fmt": ["json"]}
+    assert lookup.last_request.qs == {"inc": ["aliases+genres"], "fmt": ["json"]}
     assert artist.sort_name == "Sheeran, Ed"
     assert artist.aliases == tuple(alias["name"] for alias in body["aliases"])
+    assert artist.genres == ("genre1", "genre2")  # 5 votes before 3
     assert artist.score is None
+
+
+def test_search_hits_read_tags_as_genres_most_votes_first(requests_mock, client) -> None:
+    body = recorded("recorded/musicbrainz/artist_search_leonard_cohen_limit1.json")
+    requests_mock.get(f"{API}/artist", json=body)
+    genres = client.search_artists("Leonard Cohen")[0].genres
+    assert genres[:4] == ("folk", "contemporary folk", "blues rock", "pop")
+    assert "canada" not in genres and "singer and songwriter" not in genres  # 0 votes
+    assert len(genres) == len([t for t in body["artists"][0]["tags"] if t["count"] > 0])
+
+
+def test_genres_win_over_tags(requests_mock, client) -> None:
+    body = recorded("recorded/musicbrainz/release_group_lookup_dark_side_of_the_moon.json")
+    body["genres"] = _genres()
+    requests_mock.get(f"{API}/release-group/{body['id']}", json=body)
+    assert client.get_release_group(body["id"]).genres == ("genre1", "genre2")
+    del body["genres"]  # the recording has tags only: "test" (5), "test2" (3)
+    requests_mock.get(f"{API}/release-group/{body['id']}", json=body)
+    assert client.get_release_group(body["id"]).genres == ("test", "test2")
 
 
 def test_get_release_group(requests_mock, client) -> None:
     body = recorded("recorded/musicbrainz/release_group_lookup_ed_sheeran_plus_05ce100c.json")
-    requests_mock.get(f"{API}/release-group/{body['id']}", json=body)
+    lookup = requests_mock.get(f"{API}/release-group/{body['id']}", json=body)
     group = client.get_release_group(body["id"])
+    assert lookup.last_request.qs == {"inc": ["artist-credits+genres"], "fmt": ["json"]}
     assert (group.title, group.year, group.disambiguation) == ("+", 2011, "plus")
     assert group.artist_ids == ("b8a7c51f-362c-4dcb-a259-bc6e0095f0a6",)
+    assert group.genres == ("indie rock", "folk pop", "pop", "singer/songwriter", "uk hip hop")
+    assert group.secondary_types == ()
+
+
+def test_secondary_types_are_kept(requests_mock, client) -> None:
+    body = recorded(
+        "recorded/musicbrainz/release_group_lookup_cult_assassin_artist_credits_53614893.json"
+    )
+    requests_mock.get(f"{API}/release-group/{body['id']}", json=body)
+    group = client.get_release_group(body["id"])
+    assert group.secondary_types == ("Compilation", "DJ-mix", "Mixtape/Street")
+    assert group.album_type == "compilation"
+
+
+def test_a_remix_album_is_told_from_the_original(requests_mock, client) -> None:
+    body = recorded("recorded/musicbrainz/release_group_search_in_times_before_the_light.json")
+    requests_mock.get(f"{API}/release-group", json=body)
+    hits = client.search_release_groups("In Times Before the Light")
+    remix, original = hits[0], hits[1]
+    assert (remix.title, remix.disambiguation) == (original.title, "remix version")
+    assert (remix.album_type, original.album_type) == ("album", "album")
+    assert (remix.secondary_types, original.secondary_types) == (("Remix",), ())
+    assert {("Demo",), ("Live",)} <= {hit.secondary_types for hit in hits}
+    assert remix.genres[:2] == ("rock", "electronic")  # from the hit's tags
 
 
 def test_browse_reads_every_page_of_100(requests_mock, client) -> None:
@@ -109,7 +161,9 @@ def test_browse_reads_every_page_of_100(requests_mock, client) -> None:
     assert [r.qs["offset"] for r in browse.request_history] == [["0"], ["100"], ["200"]]
     assert browse.request_history[0].qs["limit"] == ["100"]
     assert browse.request_history[0].qs["artist"] == ["mbid-1"]
+    assert browse.request_history[0].qs["inc"] == ["artist-credits+genres"]
     assert groups[0].album_type == "compilation"
+    assert groups[0].secondary_types == ("Compilation",)
     assert groups[1].release_date is None
 
 
@@ -125,7 +179,8 @@ def test_browse_stops_on_an_empty_page(requests_mock, client) -> None:
 def test_busy_503_backs_off_and_retries(requests_mock, client, clock) -> None:
     body = recorded("synthesized/musicbrainz/browse_release_groups_nirvana.json")
     requests_mock.get(f"{API}/release-group", [{"status_code": 503, "json": BUSY}, {"json": body}])
-    assert len(client.artist_release_groups("x")) == 3
+    groups = client.artist_release_groups("x")
+    assert [g.secondary_types for g in groups] == [(), (), ("Live",)]
     assert len(clock.sleeps) == 1
 
 
