@@ -44,6 +44,23 @@ def user_agent(contact: str) -> str:
     return f"SoulSpot/{package_version()} ( {contact} )"
 
 
+def http_session(
+    user_agent: str, *, accept: str, pool_size: int, hosts: int = 2
+) -> requests.Session:
+    """A session for threads to share: our User-Agent, `pool_size` connections per host.
+
+    urllib3 retries nothing (`max_retries=0`): callers decide what is worth a retry.
+    `hosts` is how many hosts keep a connection pool.
+    """
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent
+    session.headers["Accept"] = accept
+    adapter = HTTPAdapter(pool_connections=hosts, pool_maxsize=pool_size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 def follow_next(
     fetch: Callable[[str, dict[str, Any] | None], tuple[list[T], str | None]],
     path: str,
@@ -103,13 +120,10 @@ class HttpClient:
         self._stats = RequestStats()
         self._impatient = threading.local()
         self._timeout = (settings.connect_timeout, settings.read_timeout)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = settings.user_agent
-        self.session.headers["Accept"] = "application/json"
         # Threads share this session; a pool as large as the worker count avoids reconnects.
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = http_session(
+            settings.user_agent, accept="application/json", pool_size=pool_size
+        )
 
     @property
     def stats(self) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Provider HTTP answers to typed errors, and the signal that asks for a retry."""
+"""HTTP statuses classified once; provider answers to typed errors, and the retry signal."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -16,9 +17,41 @@ from soulspot.providers.errors import (
     Unavailable,
 )
 
-RETRYABLE_STATUS = frozenset({502, 503, 504})
 #: OAuth 2 error codes (RFC 6749 5.2) that mean "your client credentials are wrong".
 OAUTH_CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
+
+
+class StatusClass(enum.Enum):
+    """What an HTTP status means to us, whoever sent it (a provider API or an image CDN)."""
+
+    SUCCESS = "success"  # 2xx
+    NOT_FOUND = "not_found"  # 404, 410
+    FORBIDDEN = "forbidden"  # 401, 403
+    RATE_LIMITED = "rate_limited"  # 429
+    UNAVAILABLE = "unavailable"  # 502, 503, 504: waiting and retrying may help
+    SERVER_ERROR = "server_error"  # any other 5xx
+    UNEXPECTED = "unexpected"  # any other 4xx, and 1xx or 3xx where an answer was due
+
+
+_CLASSES = {
+    404: StatusClass.NOT_FOUND,
+    410: StatusClass.NOT_FOUND,
+    401: StatusClass.FORBIDDEN,
+    403: StatusClass.FORBIDDEN,
+    429: StatusClass.RATE_LIMITED,
+    502: StatusClass.UNAVAILABLE,
+    503: StatusClass.UNAVAILABLE,
+    504: StatusClass.UNAVAILABLE,
+}
+
+
+def classify_status(status: int) -> StatusClass:
+    """The class of an HTTP status code."""
+    if 200 <= status < 300:
+        return StatusClass.SUCCESS
+    if status in _CLASSES:
+        return _CLASSES[status]
+    return StatusClass.SERVER_ERROR if status >= 500 else StatusClass.UNEXPECTED
 
 
 class TransientError(Exception):
@@ -57,23 +90,24 @@ def status_error(
 ) -> ProviderError | TransientError:
     """The error for a 4xx/5xx answer: a TransientError when waiting and retrying may help."""
     status = response.status_code
+    kind = classify_status(status)
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     detail = error_detail(response)
     message = f"{provider}: HTTP {status}: {detail}"
-    if status == 429:
+    if kind is StatusClass.RATE_LIMITED:
         wait = retry_after if retry_after is not None else backoff()
         error = RateLimited(wait, message, provider=provider)
         if wait > max_retry_after:
             return error  # defer the item rather than block a worker for that long
         return TransientError(error, delay=wait)
-    if status in RETRYABLE_STATUS:
+    if kind is StatusClass.UNAVAILABLE:
         delay = retry_after if retry_after is not None and retry_after <= max_retry_after else None
         return TransientError(Unavailable(message, provider=provider, status=status), delay)
-    if status == 404:
+    if kind is StatusClass.NOT_FOUND:
         return NotFound(message, provider=provider, status=status)
-    if status in (401, 403) or (status == 400 and detail in OAUTH_CLIENT_ERRORS):
+    if kind is StatusClass.FORBIDDEN or (status == 400 and detail in OAUTH_CLIENT_ERRORS):
         return AuthError(message, provider=provider, status=status)
-    if status >= 500:
+    if kind is StatusClass.SERVER_ERROR:
         return Unavailable(message, provider=provider, status=status)
     return ProviderError(message, provider=provider, status=status)
 

@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, send_file
 
 from soulspot.extensions import db
+from soulspot.models.kinds import EntityKind
 from soulspot.services.artwork import local_image
 from soulspot.services.artwork.runtime import artwork_runtime
 
-bp = Blueprint("artwork", __name__, url_prefix="/artwork")
+bp = Blueprint("artwork_files", __name__, url_prefix="/artwork")
 
 #: Browsers revalidate after this; the ETag makes that a cheap 304.
 MAX_AGE = 3600
@@ -19,15 +20,15 @@ MIMETYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
 @bp.get("/artists/<entity_id>")
 def artist_image(entity_id: str) -> Any:
-    return _serve("artist", entity_id)
+    return _serve(EntityKind.ARTIST, entity_id)
 
 
 @bp.get("/albums/<entity_id>")
 def album_image(entity_id: str) -> Any:
-    return _serve("album", entity_id)
+    return _serve(EntityKind.ALBUM, entity_id)
 
 
-def _serve(kind: str, entity_id: str) -> Any:
+def _serve(kind: EntityKind, entity_id: str) -> Any:
     store = artwork_runtime(current_app).context.store
     path = local_image(db.session, store, kind, entity_id)
     if path is None:

@@ -11,14 +11,12 @@ from flask import Flask
 
 from soulspot.extensions import db
 from soulspot.models import Album, Artist
-from soulspot.services.artwork import auto_fetch_images
+from soulspot.providers.errors import Unavailable
+from soulspot.services.artwork import ArtworkError, Reason, auto_fetch_images
 from soulspot.services.artwork.runtime import artwork_runtime
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
-from tests.unit.artwork import support
-from tests.unit.artwork.support import assert_only_images, image_bytes
-
-artwork_app = support.artwork_app
+from tests.support.artwork import assert_only_images, image_bytes, served_image
 
 AppFactory = Callable[..., Flask]
 
@@ -185,8 +183,7 @@ def test_auto_fetch_returns_the_hidden_fragment(
 def test_auto_fetch_respects_entity_type_and_limit(
     artwork_app: AppFactory, fake_providers: FakeProviders
 ) -> None:
-    fake_providers.cdn.put("/cdn/a.jpg", image_bytes())
-    url = f"{fake_providers.url}/cdn/a.jpg"
+    url = served_image(fake_providers)
     app = artwork_app()
     with app.app_context():
         artist = add_artist(db.session, "Band", deezer_id="77", image_url=url)
@@ -234,15 +231,31 @@ def test_bad_auto_fetch_parameters_are_4xx(artwork_app: AppFactory, query: str) 
     assert 'class="error-fragment"' in as_htmx.get_data(as_text=True)
 
 
-def test_auto_fetch_never_shows_an_internal_error(
+@pytest.mark.parametrize(
+    "error",
+    [Unavailable("deezer: HTTP 500", provider="deezer"), ArtworkError(Reason.SERVER_ERROR)],
+)
+def test_auto_fetch_hides_provider_and_artwork_failures(
+    artwork_app: AppFactory, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise error
+
+    monkeypatch.setattr("soulspot.services.artwork.auto_fetch_images", fail)
+    response = post(artwork_app(), "auto-fetch-images", **{"HX-Request": "true"})
+    assert response.status_code == 200 and response.get_data() == b""
+
+
+def test_auto_fetch_lets_a_programming_error_surface(
     artwork_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def explode(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("database on fire")
+        raise RuntimeError("a bug")
 
     monkeypatch.setattr("soulspot.services.artwork.auto_fetch_images", explode)
-    response = post(artwork_app(), "auto-fetch-images", **{"HX-Request": "true"})
-    assert response.status_code == 200 and response.get_data() == b""
+    response = post(artwork_app(), "auto-fetch-images")
+    assert response.status_code == 500
+    assert response.get_json()["error"] == "internal_error"
 
 
 def test_auto_fetch_never_waits_on_a_deezer_retry_after(

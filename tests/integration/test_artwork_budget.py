@@ -13,10 +13,7 @@ from soulspot.extensions import db
 from soulspot.models import Artist, JobStatus
 from tests.factories import add_artist
 from tests.fakes.server import FakeProviders
-from tests.unit.artwork import support
-from tests.unit.artwork.support import assert_only_images, image_bytes, run_job, scheduler_app
-
-artwork_app = support.artwork_app
+from tests.support.artwork import assert_only_images, image_bytes, run_job, scheduler_app
 
 AppFactory = Callable[..., Flask]
 

@@ -9,24 +9,28 @@ from flask import Flask
 
 from soulspot.extensions import db
 from soulspot.models import Album, Artist, JobStatus
-from soulspot.services.artwork.records import KINDS, find_missing
+from soulspot.models.kinds import EntityKind
+from soulspot.services.artwork.records import find_missing
 from soulspot.services.artwork.repair import KindCounts, process_targets, repair_artwork
 from soulspot.services.artwork.runtime import artwork_runtime
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
-from tests.unit.artwork import support
-from tests.unit.artwork.support import assert_only_images, image_bytes, run_job, scheduler_app
-
-artwork_app = support.artwork_app
+from tests.support.artwork import (
+    assert_only_images,
+    image_bytes,
+    run_job,
+    scheduler_app,
+    served_image,
+)
 
 AppFactory = Callable[..., Flask]
 
 
 def library(app: Flask, fake: FakeProviders, with_url: int, without_url: int) -> None:
-    fake.cdn.put("/cdn/a.jpg", image_bytes())
+    served = served_image(fake)
     with app.app_context():
         for n in range(with_url + without_url):
-            url = f"{fake.url}/cdn/a.jpg" if n < with_url else None
+            url = served if n < with_url else None
             artist = add_artist(db.session, f"artist {n}", image_url=url)
             add_album(db.session, artist, f"album {n}", cover_url=url)
         db.session.commit()
@@ -98,8 +102,8 @@ def test_a_stale_batch_does_not_download_again(
     library(app, fake_providers, with_url=3, without_url=0)
     runtime = artwork_runtime(app)
     with app.app_context():
-        kind = KINDS["artist"]
-        stale = find_missing(db.session, runtime.context.store, kind, 10)
+        kind = EntityKind.ARTIST
+        stale = list(find_missing(db.session, runtime.context.store, kind, 10))
         db.session.commit()
         # Another run completes these artists after the stale batch was read...
         repair_artwork(db.session, runtime.context, entity_type="artist")

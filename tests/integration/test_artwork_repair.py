@@ -16,11 +16,7 @@ from soulspot.extensions import db
 from soulspot.models import Album, Artist
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
-from tests.unit.artwork import support
-from tests.unit.artwork.support import assert_only_images, image_bytes
-
-# Fixtures shared with the other artwork tests (pytest finds them by these module names).
-artwork_app = support.artwork_app
+from tests.support.artwork import assert_only_images, image_bytes, served_image
 
 MARKER = re.compile(r"^FAILED\|(?P<reason>[a-z_]+)\|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 AppFactory = Callable[..., Flask]
@@ -166,8 +162,7 @@ def test_a_vanished_file_counts_as_missing(
     artwork_app: AppFactory, fake_providers: FakeProviders
 ) -> None:
     app = artwork_app()
-    fake_providers.cdn.put("/cdn/a.jpg", image_bytes())
-    artists(app, a=f"{fake_providers.url}/cdn/a.jpg")
+    artists(app, a=served_image(fake_providers))
     assert repair(app)["artists"]["repaired"] == 1
     assert repair(app)["artists"]["processed"] == 0  # a valid image is not touched
     (Path(app.config["ARTWORK_DIR"]) / paths(app)["a"]).unlink()
@@ -179,8 +174,7 @@ def test_limit_caps_each_type_and_skipped_means_no_url(
     artwork_app: AppFactory, fake_providers: FakeProviders
 ) -> None:
     app = artwork_app()
-    fake_providers.cdn.put("/cdn/a.jpg", image_bytes())
-    url = f"{fake_providers.url}/cdn/a.jpg"
+    url = served_image(fake_providers)
     with app.app_context():
         for n in range(5):
             artist = add_artist(db.session, f"artist {n}", image_url=url if n % 2 else None)
@@ -206,8 +200,7 @@ def test_entity_type_restricts_the_repair(
     artwork_app: AppFactory, fake_providers: FakeProviders
 ) -> None:
     app = artwork_app()
-    fake_providers.cdn.put("/cdn/a.jpg", image_bytes())
-    url = f"{fake_providers.url}/cdn/a.jpg"
+    url = served_image(fake_providers)
     with app.app_context():
         add_album(db.session, add_artist(db.session, "a", image_url=url), "x", cover_url=url)
         db.session.commit()

@@ -11,7 +11,7 @@ from flask import Flask
 from soulspot.extensions import db
 from soulspot.models import Album, Artist
 from tests.factories import add_album, add_artist
-from tests.unit.artwork.support import image_bytes
+from tests.support.artwork import image_bytes
 
 ENTITY = "0b7a4a1e-7a55-4c1c-9d1e-2f0f0c6e9a01"
 

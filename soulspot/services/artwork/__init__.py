@@ -1,13 +1,15 @@
-"""Artwork: download, verify and store the images of artists and albums, and repair gaps."""
+"""Artwork: download, verify and store the images of artists and albums, and repair gaps.
+
+safety (reasons, URL policy) -> fetch, store -> records (DB columns) -> download (one
+entity) -> repair (many). deezer finds the URLs not stored; runtime is one app's instance.
+"""
 
 from __future__ import annotations
 
-from soulspot.services.artwork.autofetch import auto_fetch_images
-from soulspot.services.artwork.context import ArtworkContext, Outcome, build_context
-from soulspot.services.artwork.entity import fetch_entity_image
-from soulspot.services.artwork.markers import ArtworkError, Reason, failed_marker
-from soulspot.services.artwork.records import local_image, reset_failed
-from soulspot.services.artwork.repair import RepairReport, repair_artwork
+from soulspot.services.artwork.download import ArtworkContext, build_context, fetch_entity_image
+from soulspot.services.artwork.records import Outcome, failed_marker, local_image, reset_failed
+from soulspot.services.artwork.repair import RepairReport, auto_fetch_images, repair_artwork
+from soulspot.services.artwork.safety import ArtworkError, Reason
 
 __all__ = [
     "ArtworkContext",

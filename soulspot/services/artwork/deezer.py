@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from soulspot.matching import LocalAlbum, is_various_artists
 from soulspot.models import Album, Artist, Track
 from soulspot.providers.types import AlbumInfo, ArtistInfo, ImageRef
-from soulspot.services.artwork.markers import ArtworkError, Reason
-from soulspot.services.artwork.records import KINDS, Target
+from soulspot.services.artwork.records import Target
+from soulspot.services.artwork.safety import ArtworkError, Reason
 from soulspot.services.enrichment.lookup import MatchRules, decide_album, score_namesakes
 from soulspot.services.enrichment.selection import load_work_item
 
@@ -113,7 +113,7 @@ class DeezerImageFinder:
         self, session: Session, target: Target, deezer_id: str | None, image: ImageRef | None
     ) -> None:
         """Store a newly matched deezer_id (when free) and the found URL; commit."""
-        kind = KINDS[target.kind]
+        kind = target.kind
         model = kind.model
         values: dict[Any, Any] = {}
         if deezer_id is not None:
@@ -123,7 +123,7 @@ class DeezerImageFinder:
             else:
                 log.info("Deezer %s %s already belongs to %s", target.kind, deezer_id, holder)
         if image is not None:
-            values[kind.url_column] = image.url
+            values[kind.image_url_column] = image.url
         if values:
             session.execute(update(model).where(model.id == target.id).values(values))
             session.commit()

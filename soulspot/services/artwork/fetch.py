@@ -9,17 +9,20 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
-from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
-from soulspot.services.artwork.safety import UrlPolicy
+from soulspot.providers.http import http_session
+from soulspot.providers.statuses import StatusClass, classify_status
+from soulspot.services.artwork.safety import ArtworkError, OutOfBudget, Reason, UrlPolicy
 
 MAX_REDIRECTS = 3
 CHUNK_SIZE = 64 * 1024
 SNIFF_BYTES = 12
 #: Magic numbers of the formats we keep; anything else is refused at the first chunk.
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+ACCEPT = "image/jpeg, image/png, image/webp;q=0.9, */*;q=0.1"
+#: Statuses with a reason of their own; every other failed status is a server error.
+STATUS_REASONS = {StatusClass.NOT_FOUND: Reason.NOT_FOUND, StatusClass.FORBIDDEN: Reason.FORBIDDEN}
 
 
 def looks_like_image(head: bytes) -> bool:
@@ -54,12 +57,7 @@ class ImageFetcher:
         self._read_timeout = read_timeout
         self._total_timeout = total_timeout
         self._clock = clock
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = user_agent
-        self._session.headers["Accept"] = "image/jpeg, image/png, image/webp;q=0.9, */*;q=0.1"
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._session = http_session(user_agent, accept=ACCEPT, pool_size=pool_size, hosts=4)
 
     def download(self, url: str, sink: BinaryIO, *, deadline: float | None = None) -> int:
         """Write the image at `url` into `sink`; return its size in bytes.
@@ -178,11 +176,8 @@ def _set_read_timeout(raw: Any, seconds: float) -> None:
 
 def _raise_for_status(response: requests.Response) -> None:
     status = response.status_code
-    if 200 <= status < 300 and status != 204:
+    kind = classify_status(status)
+    if kind is StatusClass.SUCCESS and status != 204:  # 204: a success, but no image
         return
     response.close()
-    if status in (404, 410):
-        raise ArtworkError(Reason.NOT_FOUND, f"HTTP {status}")
-    if status in (401, 403):
-        raise ArtworkError(Reason.FORBIDDEN, f"HTTP {status}")
-    raise ArtworkError(Reason.SERVER_ERROR, f"HTTP {status}")
+    raise ArtworkError(STATUS_REASONS.get(kind, Reason.SERVER_ERROR), f"HTTP {status}")

@@ -1,10 +1,14 @@
-"""The artwork columns of artists and albums: which entities miss an image, and their updates."""
+"""The artwork columns of artists and albums: missing images, outcomes and FAILED markers.
+
+The path column holds the stored image's path, or `FAILED|<reason>|<UTC timestamp>` after a
+download that failed for the image's own fault (a reset clears it).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -12,106 +16,116 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from soulspot.models import Album, Artist
-from soulspot.services.artwork.context import Outcome
-from soulspot.services.artwork.markers import MARKER_PREFIX, failed_marker
-from soulspot.services.artwork.store import ArtworkStore
+from soulspot.models.kinds import EntityKind
+from soulspot.services.artwork.safety import ArtworkError, OutOfBudget, Reason
+from soulspot.services.artwork.store import ArtworkStore, StoredImage
 
 PAGE_SIZE = 500
+MARKER_PREFIX = "FAILED"
 
 
-@dataclass(frozen=True)
-class ArtworkKind:
-    """Where an entity type keeps its image URL and its local path (or FAILED marker)."""
-
-    name: str
-    model: Any
-    url_column: Any
-    path_column: Any
+def failed_marker(reason: Reason, now: datetime | None = None) -> str:
+    """`FAILED|<reason>|<UTC timestamp to the second, Z suffix>`."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{MARKER_PREFIX}|{reason.value}|{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 
-KINDS = {
-    "artist": ArtworkKind("artist", Artist, Artist.image_url, Artist.image_path),
-    "album": ArtworkKind("album", Album, Album.cover_url, Album.cover_path),
-}
+def is_failed_marker(value: str | None) -> bool:
+    """True for any value reset would clear (every value starting with FAILED)."""
+    return value is not None and value.startswith(MARKER_PREFIX)
 
 
-def kinds_for(entity_type: str | None) -> list[ArtworkKind]:
+def kinds_for(entity_type: str | None) -> list[EntityKind]:
     """Both kinds for None, else the one named."""
     if entity_type is None:
-        return list(KINDS.values())
-    if entity_type not in KINDS:
-        raise ValueError(f"entity_type must be 'artist', 'album' or None, not {entity_type!r}")
-    return [KINDS[entity_type]]
+        return list(EntityKind)
+    try:
+        return [EntityKind(entity_type)]
+    except ValueError:
+        raise ValueError(
+            f"entity_type must be 'artist', 'album' or None, not {entity_type!r}"
+        ) from None
 
 
 @dataclass(frozen=True)
 class Target:
     """An entity without a valid local image and without a FAILED marker."""
 
-    kind: str
+    kind: EntityKind
     id: str
     url: str | None
     deezer_id: str | None
 
 
-def iter_missing(
-    session: Session,
-    store: ArtworkStore,
-    kind: ArtworkKind,
-    *,
-    after_id: str | None = None,
-    with_deezer_id: bool = False,
-) -> Iterator[Target]:
-    """Targets in id order after `after_id`: no path, or a path whose file has disappeared.
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one entity: an image, the error that stopped it, or neither (skipped)."""
 
-    Reads in pages by id, so callers may commit between items.
-    """
-    model = kind.model
-    cursor = after_id
-    while True:
-        query = (
-            select(model.id, kind.url_column, kind.path_column, model.deezer_id)
-            .where(kind.path_column.is_(None) | ~kind.path_column.startswith(MARKER_PREFIX))
-            .order_by(model.id)
-            .limit(PAGE_SIZE)
-        )
-        if cursor is not None:
-            query = query.where(model.id > cursor)
-        if with_deezer_id:
-            query = query.where(model.deezer_id.is_not(None))
-        rows = session.execute(query).all()
-        for entity_id, url, path, deezer_id in rows:
-            if _is_missing(store, kind, entity_id, path):
-                yield Target(kind.name, entity_id, url or None, deezer_id)
-        if len(rows) < PAGE_SIZE:
-            return
-        cursor = rows[-1][0]
+    kind: EntityKind
+    entity_id: str
+    image: StoredImage | None = None
+    error: ArtworkError | None = None
+
+    @property
+    def status(self) -> str:
+        """`repaired`, `failed` or `skipped` (also when the caller's budget ran out)."""
+        if self.image is not None:
+            return "repaired"
+        if self.error is None or isinstance(self.error, OutOfBudget):
+            return "skipped"
+        return "failed"
 
 
 def find_missing(
     session: Session,
     store: ArtworkStore,
-    kind: ArtworkKind,
-    limit: int,
+    kind: EntityKind,
+    limit: int | None = None,
     *,
     after_id: str | None = None,
     with_deezer_id: bool = False,
-) -> list[Target]:
-    """The first `limit` targets after `after_id`."""
-    found = iter_missing(session, store, kind, after_id=after_id, with_deezer_id=with_deezer_id)
-    return list(islice(found, limit))
+) -> Iterator[Target]:
+    """Up to `limit` targets (None: all) in id order after `after_id`.
+
+    A target has no path, or a path whose file has disappeared. Reads in pages by id, so
+    callers may commit between items.
+    """
+    path_column = kind.image_path_column
+    query = (
+        select(kind.model.id, kind.image_url_column, path_column, kind.model.deezer_id)
+        .where(path_column.is_(None) | ~path_column.startswith(MARKER_PREFIX))
+        .order_by(kind.model.id)
+        .limit(PAGE_SIZE)
+    )
+    if with_deezer_id:
+        query = query.where(kind.model.deezer_id.is_not(None))
+    return islice(_pages(session, store, kind, query, after_id), limit)
+
+
+def _pages(
+    session: Session, store: ArtworkStore, kind: EntityKind, query: Any, after_id: str | None
+) -> Iterator[Target]:
+    cursor = after_id
+    while True:
+        page = query if cursor is None else query.where(kind.model.id > cursor)
+        rows = session.execute(page).all()
+        for entity_id, url, path, deezer_id in rows:
+            if _is_missing(store, kind, entity_id, path):
+                yield Target(kind, entity_id, url or None, deezer_id)
+        if len(rows) < PAGE_SIZE:
+            return
+        cursor = rows[-1][0]
 
 
 def still_missing(
-    session: Session, store: ArtworkStore, kind: ArtworkKind, ids: list[str]
+    session: Session, store: ArtworkStore, kind: EntityKind, ids: list[str]
 ) -> set[str]:
     """Which of `ids` are still targets now (another run may have finished them meanwhile)."""
     missing: set[str] = set()
     for start in range(0, len(ids), PAGE_SIZE):
         chunk = ids[start : start + PAGE_SIZE]
         rows = session.execute(
-            select(kind.model.id, kind.path_column).where(kind.model.id.in_(chunk))
+            select(kind.model.id, kind.image_path_column).where(kind.model.id.in_(chunk))
         ).all()
         missing.update(
             entity_id for entity_id, path in rows if _is_missing(store, kind, entity_id, path)
@@ -119,25 +133,26 @@ def still_missing(
     return missing
 
 
-def _is_missing(store: ArtworkStore, kind: ArtworkKind, entity_id: str, path: str | None) -> bool:
+def _is_missing(store: ArtworkStore, kind: EntityKind, entity_id: str, path: str | None) -> bool:
     """No path, or a path (not a marker) whose file is not there."""
     if path is None:
         return True
-    return not path.startswith(MARKER_PREFIX) and store.locate(kind.name, entity_id, path) is None
+    return not is_failed_marker(path) and store.locate(kind, entity_id, path) is None
 
 
 def record_outcome(session: Session, outcome: Outcome, now: datetime) -> None:
     """Write the stored path, or the FAILED marker (none for a transient failure); commit."""
-    kind = KINDS[outcome.kind]
     if outcome.image is not None:
         value = outcome.image.path
     elif outcome.error is not None and not outcome.error.transient:
         value = failed_marker(outcome.error.reason, now)
     else:
         return
-    model = kind.model
+    kind = outcome.kind
     session.execute(
-        update(model).where(model.id == outcome.entity_id).values({kind.path_column: value})
+        update(kind.model)
+        .where(kind.model.id == outcome.entity_id)
+        .values({kind.image_path_column: value})
     )
     session.commit()
 
@@ -148,18 +163,17 @@ def reset_failed(session: Session, entity_type: str | None) -> dict[str, int]:
     for kind in kinds_for(entity_type):
         result = session.execute(
             update(kind.model)
-            .where(kind.path_column.startswith(MARKER_PREFIX))
-            .values({kind.path_column: None})
+            .where(kind.image_path_column.startswith(MARKER_PREFIX))
+            .values({kind.image_path_column: None})
         )
-        counts[f"reset_{kind.name}s"] = result.rowcount or 0
+        counts[f"reset_{kind.value}s"] = result.rowcount or 0
     session.commit()
     return counts
 
 
-def local_image(session: Session, store: ArtworkStore, kind: str, entity_id: str) -> Path | None:
+def local_image(
+    session: Session, store: ArtworkStore, kind: EntityKind, entity_id: str
+) -> Path | None:
     """The image file of an existing entity, or None (unknown entity, no image, file gone)."""
-    artwork_kind = KINDS[kind]
-    recorded = session.scalar(
-        select(artwork_kind.path_column).where(artwork_kind.model.id == entity_id)
-    )
+    recorded = session.scalar(select(kind.image_path_column).where(kind.model.id == entity_id))
     return store.locate(kind, entity_id, recorded) if recorded else None

@@ -1,5 +1,8 @@
 """Repair missing artwork: download the images of entities that have none, in parallel.
 
+`repair_artwork` works through the library batch by batch; `auto_fetch_images` is a short,
+bounded repair of linked entities for a page that asks.
+
 Counts, per entity type (processed = repaired + skipped + failed):
 - processed: entities taken up, at most `limit`: those without a valid local image (no path,
   or a path whose file has disappeared) and without a FAILED marker;
@@ -21,18 +24,18 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from soulspot.models.kinds import EntityKind
 from soulspot.providers.errors import NotFound, ProviderError, RateLimited
-from soulspot.services.artwork.context import ArtworkContext, Outcome, download_image
-from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
+from soulspot.services.artwork.download import ArtworkContext, download_image
 from soulspot.services.artwork.records import (
-    ArtworkKind,
+    Outcome,
     Target,
     find_missing,
-    iter_missing,
     kinds_for,
     record_outcome,
     still_missing,
 )
+from soulspot.services.artwork.safety import ArtworkError, OutOfBudget, Reason
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ Progress = Callable[[int, int | None], None]
 DEEZER_DISABLED_NOTE = "Deezer is disabled in the settings: only stored URLs were used."
 OUT_OF_TIME_NOTE = "Cut short after {budget:g} s: the skipped entities are left to the next repair."
 RATE_LIMITED_NOTE = "Deezer asked us to wait: the skipped lookups are left to the next repair."
+#: Seconds one auto-fetch call may spend; work not started by then is left for the next call.
+AUTO_FETCH_BUDGET = 5.0
 
 
 class ImageFinder(Protocol):
@@ -75,8 +80,8 @@ class RepairReport:
     cancelled: bool = False
     notes: list[str] = field(default_factory=list)
 
-    def counts(self, kind: str) -> KindCounts:
-        return self.artists if kind == "artist" else self.albums
+    def counts(self, kind: EntityKind) -> KindCounts:
+        return self.artists if kind is EntityKind.ARTIST else self.albums
 
     def as_dict(self) -> dict[str, Any]:
         """The documented shape plus `summary.cut_short`, and `summary.note` when there is one."""
@@ -132,10 +137,10 @@ def repair_artwork(
                 report.cancelled = True
                 return report
             size = batch_size if remaining is None else min(batch_size, remaining)
-            targets = find_missing(session, context.store, kind, size, after_id=after_id)
+            targets = list(find_missing(session, context.store, kind, size, after_id=after_id))
             if not targets:
                 break
-            counts = report.counts(kind.name)
+            counts = report.counts(kind)
             if process_targets(session, context, kind, targets, counts, finder, deadline=deadline):
                 report.cut_short = True
             after_id = targets[-1].id
@@ -152,10 +157,35 @@ def repair_artwork(
     return report
 
 
+def auto_fetch_images(
+    session: Session,
+    context: ArtworkContext,
+    finder: ImageFinder | None,
+    *,
+    entity_type: str | None = None,
+    limit: int = 20,
+    budget: float = AUTO_FETCH_BUDGET,
+) -> KindCounts:
+    """Download up to `limit` images per entity type, within `budget` seconds.
+
+    Candidates have a deezer_id and neither a valid local image nor a FAILED marker; the
+    stored URL is used, else `finder` asks Deezer by id (it never searches here).
+    """
+    deadline = context.clock() + budget
+    counts = KindCounts()
+    for kind in kinds_for(entity_type):
+        if context.clock() >= deadline:
+            break
+        targets = list(find_missing(session, context.store, kind, limit, with_deezer_id=True))
+        if targets:
+            process_targets(session, context, kind, targets, counts, finder, deadline=deadline)
+    return counts
+
+
 def process_targets(
     session: Session,
     context: ArtworkContext,
-    kind: ArtworkKind,
+    kind: EntityKind,
     targets: list[Target],
     counts: KindCounts,
     finder: ImageFinder | None = None,
@@ -167,7 +197,7 @@ def process_targets(
     Work not started by `deadline` is skipped; downloads under way stop at it. Returns
     whether the deadline left any of this batch undone.
     """
-    claimed = [t for t in targets if context.claims.claim(kind.name, t.id)]
+    claimed = [t for t in targets if context.claims.claim(kind, t.id)]
     for _ in range(len(targets) - len(claimed)):
         counts.add("skipped")
     out_of_time = False
@@ -190,15 +220,13 @@ def process_targets(
                 if url is None:
                     continue
                 pending.append(
-                    pool.submit(
-                        download_image, context, kind.name, target.id, url, deadline=deadline
-                    )
+                    pool.submit(download_image, context, kind, target.id, url, deadline=deadline)
                 )
             if _collect(session, context, pending, counts, deadline):
                 out_of_time = True
     finally:
         for target in claimed:
-            context.claims.release(kind.name, target.id)
+            context.claims.release(kind, target.id)
     return out_of_time
 
 
@@ -280,10 +308,6 @@ def _past(context: ArtworkContext, deadline: float | None) -> bool:
 
 
 def _count_targets(
-    session: Session, context: ArtworkContext, kinds: list[ArtworkKind], limit: int | None
+    session: Session, context: ArtworkContext, kinds: list[EntityKind], limit: int | None
 ) -> int:
-    total = 0
-    for kind in kinds:
-        found = sum(1 for _ in iter_missing(session, context.store, kind))
-        total += found if limit is None else min(found, limit)
-    return total
+    return sum(sum(1 for _ in find_missing(session, context.store, kind, limit)) for kind in kinds)

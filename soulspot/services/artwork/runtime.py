@@ -9,9 +9,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from flask import Flask
 
 from soulspot.extensions import db, providers
-from soulspot.services.artwork.context import Outcome, build_context, positive_seconds
 from soulspot.services.artwork.deezer import DeezerImageFinder
-from soulspot.services.artwork.entity import fetch_entity_image
+from soulspot.services.artwork.download import build_context, fetch_entity_image, positive_seconds
+from soulspot.services.artwork.records import Outcome
 from soulspot.services.enrichment.lookup import MatchRules
 
 log = logging.getLogger(__name__)

@@ -1,14 +1,52 @@
-"""Which image URLs may be fetched: http(s) only, allowlisted hosts, no private addresses."""
+"""Why an image is refused (Reason, ArtworkError), and which image URLs may be fetched.
+
+A URL must be http(s), on an allowlisted host, and not resolve to a private address.
+"""
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from soulspot.services.artwork.markers import ArtworkError, Reason
+
+class Reason(enum.StrEnum):
+    """Why an image could not be stored; each one ends in its own FAILED marker."""
+
+    NOT_FOUND = "not_found"  # 404, 410
+    FORBIDDEN = "forbidden"  # 401, 403
+    SERVER_ERROR = "server_error"  # 5xx, other HTTP errors, broken redirects
+    TIMEOUT = "timeout"
+    INVALID_URL = "invalid_url"
+    HOST_NOT_ALLOWED = "host_not_allowed"
+    NOT_AN_IMAGE = "not_an_image"
+    TOO_LARGE = "too_large"
+    PLACEHOLDER = "placeholder"
+
+
+class ArtworkError(Exception):
+    """An image could not be fetched or stored, for `reason`.
+
+    `transient` failures (an exhausted time budget, a network hiccup on our side) are not the
+    image's fault: callers count them but write no marker, so the next run tries again.
+    """
+
+    def __init__(self, reason: Reason, detail: str = "", *, transient: bool = False) -> None:
+        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+        self.reason = reason
+        self.detail = detail
+        self.transient = transient
+
+
+class OutOfBudget(ArtworkError):
+    """The caller's time budget ran out mid-download: not done, rather than failed."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(Reason.TIMEOUT, detail, transient=True)
+
 
 #: Deezer's "no picture" stand-in: an image path with an empty hash.
 PLACEHOLDER_MARKS = ("/images/artist//", "/images/cover//")

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from PIL import Image
 
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.safety import ArtworkError, Reason
 
 #: Pillow format name -> the extension we store it under. MPO is a JPEG with extra frames
 #: (cameras write it); Pillow's JPEG reader reports it as such.

@@ -11,9 +11,8 @@ import requests
 import requests_mock
 
 from soulspot.services.artwork.fetch import MAX_REDIRECTS, ImageFetcher
-from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
-from soulspot.services.artwork.safety import UrlPolicy
-from tests.unit.artwork.support import image_bytes
+from soulspot.services.artwork.safety import ArtworkError, OutOfBudget, Reason, UrlPolicy
+from tests.support.artwork import image_bytes
 
 PUBLIC = {"cdn.test": ["203.0.113.10"], "other.test": ["203.0.113.11"]}
 JPEG = image_bytes("JPEG", (32, 32))

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from soulspot.services.artwork.markers import Reason, failed_marker, is_failed_marker
+from soulspot.services.artwork.records import failed_marker, is_failed_marker
+from soulspot.services.artwork.safety import Reason
 
 MARKER = re.compile(r"^FAILED\|[a-z_]+\|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from soulspot.services.artwork.markers import ArtworkError, Reason
-from soulspot.services.artwork.safety import UrlPolicy
+from soulspot.services.artwork.safety import ArtworkError, Reason, UrlPolicy
 
 DNS = {
     "e-cdns-images.dzcdn.net": ["185.60.92.36"],

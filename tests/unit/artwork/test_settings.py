@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from soulspot.config import DEFAULTS
-from soulspot.services.artwork.context import build_context
+from soulspot.services.artwork.download import build_context
 from soulspot.services.artwork.runtime import artwork_runtime
 
 

@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 
 from soulspot.services.artwork import store as store_module
-from soulspot.services.artwork.markers import ArtworkError, Reason
+from soulspot.services.artwork.safety import ArtworkError, Reason
 from soulspot.services.artwork.store import ArtworkStore
-from tests.unit.artwork.support import image_bytes
+from tests.support.artwork import image_bytes
 
 ENTITY = "3f1c2a9e-0d4b-4a57-9a0e-1f2b3c4d5e6f"
 

@@ -150,6 +150,7 @@ def test_503_retry_after_is_used_when_reasonable(requests_mock, make_http, clock
     ("status", "body", "error"),
     [
         (404, {"error": {"status": 404, "message": "non existing id"}}, NotFound),
+        (410, {"error": {"status": 410, "message": "Gone"}}, NotFound),
         (401, {"error": {"status": 401, "message": "The access token expired"}}, AuthError),
         (403, {"error": {"status": 403, "message": "Forbidden"}}, AuthError),
         (400, {"error": "invalid_client", "error_description": "Invalid client"}, AuthError),

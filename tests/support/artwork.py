@@ -1,4 +1,4 @@
-"""Helpers shared by the artwork tests: images built with Pillow, an app on the fake, checks."""
+"""Artwork test helpers: images built with Pillow, checks on the artwork folder, repair jobs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from PIL import Image
 
@@ -18,16 +17,23 @@ from tests.fakes.server import FakeProviders
 
 
 def image_bytes(
-    fmt: str = "JPEG", size: tuple[int, int] = (40, 30), *, noise: bool = False
+    fmt: str = "JPEG",
+    size: tuple[int, int] = (40, 30),
+    *,
+    color: tuple[int, int, int] = (200, 40, 90),
+    noise: bool = False,
 ) -> bytes:
-    """A small valid image; `noise` makes it incompressible (for size tests)."""
-    if noise:
-        image = Image.effect_noise(size, 80).convert("RGB")
-    else:
-        image = Image.new("RGB", size, (200, 40, 90))
+    """A small valid image of one colour; `noise` makes it incompressible (for size tests)."""
+    image = Image.effect_noise(size, 80).convert("RGB") if noise else Image.new("RGB", size, color)
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def served_image(fake: FakeProviders, path: str = "/cdn/a.jpg", **entry: Any) -> str:
+    """Put a small JPEG on the fake CDN at `path` (FakeCdn.put options in `entry`); its URL."""
+    fake.cdn.put(path, image_bytes(), **entry)
+    return f"{fake.url}{path}"
 
 
 def assert_only_images(root: str | Path) -> list[Path]:
@@ -41,20 +47,8 @@ def assert_only_images(root: str | Path) -> list[Path]:
     return files
 
 
-@pytest.fixture
-def artwork_app(
-    make_app: Callable[..., Flask], fake_providers: FakeProviders
-) -> Callable[..., Flask]:
-    """Build an app pointed at the fake providers (make_app shuts its pools down)."""
-
-    def factory(**overrides: Any) -> Flask:
-        return make_app(**fake_providers.config(**overrides))
-
-    return factory
-
-
 def scheduler_app(artwork_app: Callable[..., Flask], **overrides: Any) -> Flask:
-    """An app with a job queue, and no schedule firing on its own."""
+    """An app (from the `artwork_app` fixture) with a job queue and no schedule of its own."""
     return artwork_app(
         SCHEDULER_ENABLED=True,
         ENRICHMENT_SCHEDULE="off",

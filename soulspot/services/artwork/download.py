@@ -1,4 +1,4 @@
-"""The collaborators every artwork use case shares, and the download of one entity's image."""
+"""Download one entity's image: the collaborators every artwork use case shares, and the fetch."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from soulspot.models.kinds import EntityKind
 from soulspot.providers.http import user_agent
 from soulspot.services.artwork.fetch import ImageFetcher
-from soulspot.services.artwork.markers import ArtworkError, OutOfBudget, Reason
-from soulspot.services.artwork.safety import UrlPolicy
-from soulspot.services.artwork.store import ArtworkStore, StoredImage
+from soulspot.services.artwork.records import Outcome, is_failed_marker, record_outcome
+from soulspot.services.artwork.safety import ArtworkError, Reason, UrlPolicy
+from soulspot.services.artwork.store import ArtworkStore
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +31,17 @@ class Claims:
     """
 
     def __init__(self) -> None:
-        self._held: set[tuple[str, str]] = set()
+        self._held: set[tuple[EntityKind, str]] = set()
         self._lock = threading.Lock()
 
-    def claim(self, kind: str, entity_id: str) -> bool:
+    def claim(self, kind: EntityKind, entity_id: str) -> bool:
         with self._lock:
             if (kind, entity_id) in self._held:
                 return False
             self._held.add((kind, entity_id))
             return True
 
-    def release(self, kind: str, entity_id: str) -> None:
+    def release(self, kind: EntityKind, entity_id: str) -> None:
         with self._lock:
             self._held.discard((kind, entity_id))
 
@@ -82,27 +86,13 @@ def build_context(config: Mapping[str, Any]) -> ArtworkContext:
     )
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one entity: an image, the error that stopped it, or neither (skipped)."""
-
-    kind: str
-    entity_id: str
-    image: StoredImage | None = None
-    error: ArtworkError | None = None
-
-    @property
-    def status(self) -> str:
-        """`repaired`, `failed` or `skipped` (also when the caller's budget ran out)."""
-        if self.image is not None:
-            return "repaired"
-        if self.error is None or isinstance(self.error, OutOfBudget):
-            return "skipped"
-        return "failed"
-
-
 def download_image(
-    context: ArtworkContext, kind: str, entity_id: str, url: str, *, deadline: float | None = None
+    context: ArtworkContext,
+    kind: EntityKind,
+    entity_id: str,
+    url: str,
+    *,
+    deadline: float | None = None,
 ) -> Outcome:
     """Fetch `url` into the store as this entity's image. Touches no database: runs on workers."""
     try:
@@ -126,3 +116,39 @@ def download_image(
         image.size,
     )
     return Outcome(kind, entity_id, image=image)
+
+
+def fetch_entity_image(
+    session: Session,
+    context: ArtworkContext,
+    entity_type: EntityKind | str,
+    entity_id: str,
+    *,
+    replace: bool = True,
+) -> Outcome:
+    """Download the entity's stored image URL into the store and record the result.
+
+    For an entity just linked (enrichment, apply). With `replace` (a new link means a new
+    URL) an existing image or FAILED marker is overwritten; without it such an entity is
+    skipped. Skipped too: an unknown entity, no URL, or another thread fetching this entity
+    right now. Runs on the calling thread.
+    """
+    kind = EntityKind(entity_type)
+    skipped = Outcome(kind, entity_id)
+    if not context.claims.claim(kind, entity_id):
+        return skipped
+    try:
+        session.commit()  # a fresh transaction sees what a concurrent fetch committed
+        row = session.execute(
+            select(kind.image_url_column, kind.image_path_column).where(kind.model.id == entity_id)
+        ).first()
+        if row is None or not row[0]:
+            return skipped
+        url, path = row
+        if not replace and (is_failed_marker(path) or context.store.locate(kind, entity_id, path)):
+            return skipped
+        outcome = download_image(context, kind, entity_id, url)
+        record_outcome(session, outcome, context.now())
+        return outcome
+    finally:
+        context.claims.release(kind, entity_id)
