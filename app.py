@@ -1,3 +1,6 @@
-from soulspot import create_app
+"""The WSGI entry for other servers (gunicorn app:app) and `flask --app app run`."""
+
+from soulspot import create_app, database
 
 app = create_app()
+database.prepare(app)

@@ -10,14 +10,12 @@ from typing import Any
 from flask import Flask
 
 from soulspot import config as config_module
-from soulspot.database import configure_engine, upgrade_database
+from soulspot import database, lifecycle
 from soulspot.errors import register_error_handlers
-from soulspot.extensions import PROVIDERS_KEY, db, migrate
-from soulspot.providers.factory import build_clients
+from soulspot.extensions import init_providers
 from soulspot.security import register_request_guards
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
 
 def bundled_folder(name: str) -> Path:
@@ -31,7 +29,7 @@ def bundled_folder(name: str) -> Path:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: config, extensions, schema, blueprints, errors, CLI, scheduler."""
+    """Build the app. It changes no schema and runs no jobs unless SCHEDULER_ENABLED is set."""
     app = Flask(
         __name__,
         template_folder=str(bundled_folder("templates")),
@@ -40,30 +38,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     config_module.load_config(app, config)
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-    with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        if app.config["AUTO_MIGRATE"]:
-            upgrade_database()
-
-    app.extensions[PROVIDERS_KEY] = build_clients(app.config)
+    _configure_logging(app.config["LOG_LEVEL"])
+    database.init_app(app)
+    init_providers(app)
+    _init_artwork(app)
     register_request_guards(app)
     _register_blueprints(app)
     register_error_handlers(app)
-    register_commands(app)
+    _register_commands(app)
     if app.config["SCHEDULER_ENABLED"] and not config_module.is_reloader_parent(app.debug):
-        from soulspot.jobs import start_scheduler
-
-        start_scheduler(app)
+        lifecycle.start_jobs(app)
     return app
 
 
-def register_commands(app: Flask) -> None:
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_artwork(app: Flask) -> None:
+    from soulspot.services.artwork.runtime import artwork_runtime
+
+    artwork_runtime(app)  # built now, so a bad artwork setting fails at start, by name
+
+
+def _register_commands(app: Flask) -> None:
     from soulspot import cli
 
     cli.register_commands(app)

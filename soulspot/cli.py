@@ -1,4 +1,4 @@
-"""The `soulspot` command: Flask's commands (run, routes, shell, db), serve, scan and jobs."""
+"""Our commands: serve, scan, enrich and repair-artwork (the group is in soulspot/__main__.py)."""
 
 from __future__ import annotations
 
@@ -15,22 +15,18 @@ from typing import TextIO
 import click
 import waitress
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
-from soulspot import create_app
+from soulspot import database
 from soulspot.errors import AppError
 from soulspot.extensions import db
 from soulspot.jobs.queue import run_job, submit_job
 from soulspot.jobs.runners import build_runners
+from soulspot.lifecycle import shutdown_app, start_jobs
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.services.scanning import ScanSummary, scan_library
 
 log = logging.getLogger(__name__)
-
-
-@click.group(cls=FlaskGroup, create_app=create_app)
-def main() -> None:
-    """SoulSpot Enrichment: link a local music library to Spotify, Deezer and MusicBrainz."""
 
 
 @click.command("serve")
@@ -53,14 +49,16 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, no_scheduler: 
             host,
         )
     click.echo(f"SoulSpot instance folder: {app.instance_path}")
-    if not no_scheduler:
-        # Imported here: the scheduler belongs to the serving process, never to scan or shell.
-        from soulspot.jobs import start_scheduler
-
+    if no_scheduler:
+        database.prepare(app)
+    else:
         app.config["SCHEDULER_ENABLED"] = True
-        start_scheduler(app)
+        start_jobs(app)
     click.echo(f"SoulSpot serving on http://{_url_host(host)}:{port} ({threads} threads)")
-    waitress.serve(app, sockets=[listener], threads=threads)
+    try:
+        waitress.serve(app, sockets=[listener], threads=threads)
+    finally:
+        shutdown_app(app, wait=False)
 
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -98,6 +96,7 @@ def _url_host(host: str) -> str:
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def scan(path: Path) -> None:
     """Scan PATH for audio files and sync the library (incremental)."""
+    database.prepare(current_app)
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         summary = scan_library(db.session, path, progress=progress)
@@ -130,6 +129,7 @@ def repair_artwork(use_api: bool, entity_type: str | None) -> None:
 
 def _run_job_inline(job_type: JobType, payload: dict[str, object]) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    database.prepare(app)
     submitted = submit_job(db.session, job_type, payload)
     if not submitted.created:
         raise click.ClickException(
@@ -156,10 +156,6 @@ def register_commands(app: Flask) -> None:
     """Our commands on the app's CLI: `soulspot X` and `flask --app app X` both find them."""
     for command in (serve, scan, enrich, repair_artwork):
         app.cli.add_command(command)
-
-
-# `soulspot serve` is found without building the app, so it can bind its port first.
-main.add_command(serve)
 
 
 class _TerminalProgress:

@@ -1,12 +1,37 @@
-"""Engine settings and schema upgrades applied at start."""
+"""The database extension's setup (engine settings) and schema upgrades applied at start."""
 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
+from flask import Flask
 from sqlalchemy import Engine, event
+
+from soulspot.extensions import db, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def init_app(app: Flask) -> None:
+    """Bind SQLAlchemy and Alembic to the app; SQLite connections get their pragmas."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def prepare(app: Flask) -> None:
+    """Before serving or running work: apply pending migrations when AUTO_MIGRATE is on.
+
+    Called by `soulspot serve`, `scan`, `enrich`, `repair-artwork` and the WSGI entry
+    (app.py), not by every create_app(): building an app never changes the schema.
+    """
+    if app.config["AUTO_MIGRATE"]:
+        with app.app_context():
+            flask_migrate.upgrade()
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
@@ -25,8 +50,3 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-
-def upgrade_database() -> None:
-    """Apply pending migrations, so a user's database survives upgrades."""
-    flask_migrate.upgrade()

@@ -23,6 +23,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
+def init_providers(app: Flask) -> None:
+    """Build the provider clients once per app, so every thread shares their rate limits."""
+    from soulspot.providers.factory import build_clients
+
+    app.extensions[PROVIDERS_KEY] = build_clients(app.config)
+
+
 def providers(app: Flask | None = None) -> ProviderClients:
-    """The app's provider clients, built once so every thread shares their rate limits."""
+    """The app's provider clients."""
     return (app or current_app).extensions[PROVIDERS_KEY]

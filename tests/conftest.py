@@ -10,10 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from soulspot import create_app
+from soulspot import create_app, database
 from soulspot.extensions import db
-from soulspot.jobs import get_queue
-from soulspot.services.artwork.runtime import EXTENSION_KEY as ARTWORK_KEY
+from soulspot.lifecycle import shutdown_app
 from tests.fakes.fixtures import *  # noqa: F403  (fake_providers, fake_clients, ...)
 
 
@@ -33,19 +32,13 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
         }
         config.update(overrides)
         app = create_app(config)
+        database.prepare(app)  # as `soulspot serve` does (AUTO_MIGRATE=False skips it)
         created.append(app)
         return app
 
     yield factory
     for app in created:
-        queue = get_queue(app)
-        if queue is not None:
-            queue.shutdown()
-        runtime = app.extensions.get(ARTWORK_KEY)
-        if runtime is not None:
-            runtime.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+        shutdown_app(app)
 
 
 @pytest.fixture

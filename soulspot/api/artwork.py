@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from soulspot.api.params import bool_arg, entity_type_arg, int_arg
+from soulspot.api.params import bool_arg, entity_kind_arg, int_arg
 from soulspot.extensions import db
+from soulspot.providers.errors import ProviderError
 from soulspot.services import artwork as artwork_service
 from soulspot.services.artwork.runtime import artwork_runtime
 
@@ -20,7 +21,7 @@ bp = Blueprint("artwork", __name__, url_prefix="/enrichment")
 @bp.post("/repair-artwork")
 def repair_artwork() -> Any:
     """Bounded, as auto-fetch is: a time budget and no Deezer retries or Retry-After waits."""
-    entity_type = entity_type_arg()
+    entity_type = entity_kind_arg()
     use_api = bool_arg("use_api", False)
     limit = int_arg("limit", 100, minimum=1, maximum=500)
     runtime = artwork_runtime(current_app)
@@ -39,14 +40,17 @@ def repair_artwork() -> Any:
 
 @bp.post("/reset-failed-images")
 def reset_failed_images() -> Any:
-    entity_type = entity_type_arg()
+    entity_type = entity_kind_arg()
     return jsonify(artwork_service.reset_failed(db.session, entity_type))
 
 
 @bp.post("/auto-fetch-images")
 def auto_fetch_images() -> Any:
-    """Quiet by design: a hidden fragment with counts, or an empty body; errors only logged."""
-    entity_type = entity_type_arg()
+    """Quiet by design: a hidden fragment with counts, or an empty body.
+
+    A provider or artwork failure is only logged; anything else is a bug and answers 500.
+    """
+    entity_type = entity_kind_arg()
     limit = int_arg("limit", 20, minimum=1, maximum=100)
     runtime = artwork_runtime(current_app)
     try:
@@ -57,8 +61,8 @@ def auto_fetch_images() -> Any:
             entity_type=entity_type,
             limit=limit,
         )
-    except Exception:  # the page that asked must never see an error from this
-        log.exception("auto-fetch of images failed")
+    except (ProviderError, artwork_service.ArtworkError) as error:  # expected: the page
+        log.warning("auto-fetch of images failed: %s", error)  # must not show them
         db.session.rollback()
         return "", 200
     if not counts.repaired and not counts.failed:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
-from soulspot.api.params import page_args
+from soulspot.api.params import enum_arg, page_args
 from soulspot.api.schemas import iso, page_json
-from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.services import jobs as job_service
@@ -32,24 +31,13 @@ def serialize_job(job: Job) -> dict[str, Any]:
     }
 
 
-def _enum_arg(name: str, enum_class: type[JobType] | type[JobStatus]) -> Any:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return enum_class(raw.upper())
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum_class)
-        raise ValidationError(f"{name} must be one of {allowed}, got {raw!r}") from None
-
-
 @bp.get("")
 def list_jobs() -> Any:
     limit, offset = page_args(default_limit=20, max_limit=200)
     jobs, total = job_service.list_jobs(
         db.session,
-        job_type=_enum_arg("type", JobType),
-        status=_enum_arg("status", JobStatus),
+        job_type=enum_arg("type", JobType),
+        status=enum_arg("status", JobStatus),
         limit=limit,
         offset=offset,
     )

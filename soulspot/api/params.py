@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Any, TypeVar
 
 from flask import request
 
 from soulspot.errors import ValidationError
+from soulspot.models.kinds import EntityKind
 
-ENTITY_TYPES = ("artist", "album")
 #: Offsets beyond this are refused rather than handed to the database (SQLite's 64-bit limit).
 MAX_OFFSET = 2**31 - 1
 MAX_INT_DIGITS = 20  # longer digit strings are refused before int() parses them
@@ -47,14 +48,27 @@ def bool_arg(name: str, default: bool) -> bool:
     raise ValidationError(f"{name} must be true or false, got {raw!r}")
 
 
-def entity_type_arg(name: str = "entity_type") -> str | None:
+def entity_kind_arg(name: str = "entity_type") -> EntityKind | None:
     """`artist`, `album`, or None for both; anything else is rejected."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if raw not in ENTITY_TYPES:
-        raise ValidationError(f"{name} must be 'artist' or 'album', got {raw!r}")
-    return raw
+    return EntityKind.parse(raw, name=name)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_arg(name: str, enum_class: type[E], *, default: E | None = None) -> E | None:
+    """A member of `enum_class` named by its value, in any letter case."""
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    for member in enum_class:
+        if str(member.value).lower() == raw.lower():
+            return member
+    allowed = ", ".join(str(member.value) for member in enum_class)
+    raise ValidationError(f"{name} must be one of {allowed}, got {raw!r}")
 
 
 def str_arg(name: str, *, max_length: int = MAX_STR_ARG) -> str | None:

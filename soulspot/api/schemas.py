@@ -40,6 +40,7 @@ def artist_json(artist: Artist) -> dict[str, Any]:
         "has_local_files": artist.has_local_files,
         "enrichment_attempted_at": iso(artist.enrichment_attempted_at),
         "enrichment_outcome": artist.enrichment_outcome,
+        "link_sources": artist.link_sources or {},
         "created_at": iso(artist.created_at),
         "updated_at": iso(artist.updated_at),
     }
@@ -61,8 +62,7 @@ def album_json(album: Album) -> dict[str, Any]:
         "cover_url": album.cover_url,
         "cover_path": album.cover_path,
         "has_local_files": album.has_local_files,
-        "enrichment_attempted_at": iso(album.enrichment_attempted_at),
-        "enrichment_outcome": album.enrichment_outcome,
+        "link_sources": album.link_sources or {},
         "created_at": iso(album.created_at),
         "updated_at": iso(album.updated_at),
     }

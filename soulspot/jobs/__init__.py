@@ -23,9 +23,14 @@ def start_scheduler(app: Flask) -> JobQueue:
     """Start the job queue for this process (idempotent) and return it."""
     queue: JobQueue | None = app.extensions.get(EXTENSION_KEY)
     if queue is None:
-        from soulspot.jobs.runners import build_runners
+        from soulspot.jobs.runners import build_runners, build_work_handlers
 
-        queue = JobQueue(app, build_runners(), workers=int(app.config["JOB_WORKERS"]))
+        queue = JobQueue(
+            app,
+            build_runners(),
+            workers=int(app.config["JOB_WORKERS"]),
+            work_handlers=build_work_handlers,
+        )
         app.extensions[EXTENSION_KEY] = queue
     queue.start()
     return queue

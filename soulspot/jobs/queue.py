@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from soulspot.errors import ServiceUnavailableError
 from soulspot.extensions import db
 from soulspot.jobs.lock import ProcessLockHolder
-from soulspot.models import Job, JobStatus, JobType
+from soulspot.models import Job, JobStatus, JobType, WorkKind
 from soulspot.models.base import utcnow
 from soulspot.models.jobs import ACTIVE_STATUSES
+from soulspot.services import work_queue
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,13 @@ CANCELLED = "cancelled"
 SCHEDULE_PREFIX = "schedule:"
 HEARTBEAT_JOB = "scheduler-lock-heartbeat"
 HEARTBEAT_EXECUTOR = "heartbeat"
+FOLLOW_UP_JOB = "queued-work"
+#: Queued follow-ups (a link's artwork, an applied artist's albums) start within this.
+FOLLOW_UP_INTERVAL = 2.0
 # APScheduler logs every run at INFO; a heartbeat every few seconds would drown the log.
-logging.getLogger(f"apscheduler.executors.{HEARTBEAT_EXECUTOR}").setLevel(logging.WARNING)
+FOLLOW_UP_EXECUTOR = "follow-ups"
+for _quiet in (HEARTBEAT_EXECUTOR, FOLLOW_UP_EXECUTOR):
+    logging.getLogger(f"apscheduler.executors.{_quiet}").setLevel(logging.WARNING)
 
 
 @dataclass
@@ -63,6 +69,8 @@ class JobContext:
 
 
 Runner = Callable[[JobContext], dict[str, Any]]
+#: Builds the follow-up handlers for one drain, on that drain's session.
+WorkHandlers = Callable[[Flask, Session], Mapping[WorkKind, work_queue.Handler]]
 
 
 class JobCancelled(Exception):
@@ -174,15 +182,19 @@ class JobQueue:
         workers: int = 2,
         *,
         lock: ProcessLockHolder | None = None,
+        work_handlers: WorkHandlers | None = None,
     ) -> None:
         self._app = app
         self._runners = dict(runners)
+        self._work_handlers = work_handlers
         self._scheduler = BackgroundScheduler(
             # The heartbeat has a thread of its own: long jobs on every worker must never
             # delay it past the stale limit, or another process would take over.
             executors={
                 "default": ThreadPoolExecutor(max_workers=workers),
                 HEARTBEAT_EXECUTOR: ThreadPoolExecutor(max_workers=1),
+                # One thread works off queued follow-ups, one at a time (single-flight).
+                FOLLOW_UP_EXECUTOR: ThreadPoolExecutor(max_workers=1),
             },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone="UTC",
@@ -214,8 +226,26 @@ class JobQueue:
             id=HEARTBEAT_JOB,
             executor=HEARTBEAT_EXECUTOR,
         )
+        if self._work_handlers is not None:
+            self._scheduler.add_job(
+                self.work_off_follow_ups,
+                IntervalTrigger(seconds=FOLLOW_UP_INTERVAL, timezone="UTC"),
+                id=FOLLOW_UP_JOB,
+                executor=FOLLOW_UP_EXECUTOR,
+            )
         self._scheduler.start()
         self.claim_lock()
+
+    def work_off_follow_ups(self) -> int:
+        """Do the queued follow-up work (only while holding the lock); returns how much."""
+        if self._work_handlers is None or not self.running:
+            return 0
+        with self._app.app_context():
+            try:
+                handlers = self._work_handlers(self._app, db.session)
+                return work_queue.drain(db.session, handlers).done
+            finally:
+                db.session.remove()
 
     def claim_lock(self) -> bool:
         """Take or renew the scheduler lock (the periodic heartbeat); True while we hold it."""

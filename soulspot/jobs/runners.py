@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+from sqlalchemy.orm import Session
+
 from soulspot.extensions import providers
 from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
-from soulspot.models import JobType
-from soulspot.services.artwork import repair_artwork
+from soulspot.models import EntityKind, JobType, WorkKind
+from soulspot.services.artwork import fetch_entity_image, repair_artwork
 from soulspot.services.artwork.runtime import artwork_runtime
-from soulspot.services.enrichment import EnrichmentFailed, EnrichmentSettings, run_enrichment
+from soulspot.services.enrichment import (
+    EnrichmentFailed,
+    EnrichmentSettings,
+    enrich_artist,
+    run_enrichment,
+)
 from soulspot.services.scanning import scan_library
+from soulspot.services.work_queue import Handler
 
 
 def _request_counts(clients: Any) -> dict[str, int]:
@@ -33,7 +42,6 @@ def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
             deezer=clients.deezer,
             settings=EnrichmentSettings.from_config(ctx.config),
             progress=ctx.progress,
-            on_artwork=artwork_runtime(ctx.app).submit,
             should_stop=ctx.cancel_requested,
         )
     except EnrichmentFailed as failed:
@@ -80,6 +88,25 @@ def run_scan_job(ctx: JobContext) -> dict[str, Any]:
     if summary.cancelled:
         raise JobCancelled(summary.to_dict())
     return summary.to_dict()
+
+
+def build_work_handlers(app: Flask, session: Session) -> dict[WorkKind, Handler]:
+    """What each kind of queued follow-up does, on the draining thread's session."""
+    clients = providers(app)
+
+    def fetch_artwork(kind: EntityKind, entity_id: str) -> None:
+        fetch_entity_image(session, artwork_runtime(app).context, kind, entity_id)
+
+    def match_albums(kind: EntityKind, entity_id: str) -> None:
+        enrich_artist(
+            session,
+            entity_id,
+            spotify=clients.spotify,
+            deezer=clients.deezer,
+            settings=EnrichmentSettings.from_config(app.config),
+        )
+
+    return {WorkKind.ARTWORK_FETCH: fetch_artwork, WorkKind.ALBUM_MATCH: match_albums}
 
 
 def build_runners() -> dict[JobType, Runner]:

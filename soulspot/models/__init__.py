@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from soulspot.models.enrichment import Candidate, CandidateStatus
 from soulspot.models.jobs import Job, JobStatus, JobType, ProcessLock
-from soulspot.models.library import Album, Artist, Track
+from soulspot.models.kinds import EntityKind, ProviderKind
+from soulspot.models.library import Album, Artist, EnrichmentOutcome, Track
+from soulspot.models.work import QueuedWork, WorkKind
 
 __all__ = [
     "Album",
     "Artist",
     "Candidate",
     "CandidateStatus",
+    "EnrichmentOutcome",
+    "EntityKind",
     "Job",
     "JobStatus",
     "JobType",
     "ProcessLock",
+    "ProviderKind",
+    "QueuedWork",
     "Track",
+    "WorkKind",
 ]

@@ -74,6 +74,12 @@ class ProviderKind(enum.StrEnum):
         """The attribute name of the link on Artist and Album."""
         return "spotify_uri" if self is ProviderKind.SPOTIFY else "deezer_id"
 
+    def link_value(self, kind: EntityKind, provider_id: str) -> str:
+        """What the link column stores for a provider id: a Spotify URI, or the Deezer id."""
+        if self is ProviderKind.SPOTIFY:
+            return f"spotify:{kind.value}:{provider_id}"
+        return str(provider_id)
+
     @property
     def queues_candidates(self) -> bool:
         """Spotify's uncertain matches wait for review; Deezer links only confident ones."""

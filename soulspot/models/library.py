@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ColumnElement, Float, ForeignKey, Index, Integer, String, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from soulspot.extensions import db
-from soulspot.models.base import TimestampMixin, UTCDateTime, new_id
+from soulspot.models.base import TimestampMixin, UTCDateTime, new_id, string_enum
 
 SPOTIFY_ARTIST_PREFIX = "spotify:artist:"
 SPOTIFY_ALBUM_PREFIX = "spotify:album:"
@@ -24,6 +26,17 @@ def _checked_uri(value: str | None, prefix: str) -> str | None:
 def unenriched_filter(model: type[Artist] | type[Album]) -> ColumnElement[bool]:
     """NOTES 2: has local files and no spotify_uri (provider-only rows never count)."""
     return and_(model.has_local_files.is_(True), model.spotify_uri.is_(None))
+
+
+class EnrichmentOutcome(enum.StrEnum):
+    """What the last enrichment pass made of an artist (Artist.enrichment_outcome)."""
+
+    LINKED = "linked"
+    PARTIAL = "partial"  # linked, but albums the providers lack
+    REVIEW = "review"  # candidates wait for the owner
+    NO_MATCH = "no_match"
+    FAILED = "failed"  # a provider failed: due on the next run, then backing off
+    DEFERRED = "deferred"  # a provider asked us to wait: due on the next run
 
 
 class Artist(TimestampMixin, db.Model):
@@ -46,9 +59,13 @@ class Artist(TimestampMixin, db.Model):
     # Enrichment bookkeeping: when the job last looked at this artist and what came of it,
     # so hard cases are not re-searched on every run and never starve the rest.
     enrichment_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    enrichment_outcome: Mapped[str | None] = mapped_column(String(32))
+    enrichment_outcome: Mapped[EnrichmentOutcome | None] = mapped_column(
+        string_enum(EnrichmentOutcome)
+    )
     # Consecutive failed look-ups: the retry back-off doubles with it, a success resets it.
     enrichment_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Why each provider link is there: {"spotify": {"source", "score", "linked_at"}, ...}.
+    link_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
 
     albums: Mapped[list[Album]] = relationship(
         back_populates="artist", cascade="all, delete-orphan", passive_deletes=True
@@ -78,8 +95,7 @@ class Album(TimestampMixin, db.Model):
     cover_url: Mapped[str | None] = mapped_column(String(1024))
     cover_path: Mapped[str | None] = mapped_column(String(1024))
     has_local_files: Mapped[bool] = mapped_column(Boolean, default=False)
-    enrichment_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    enrichment_outcome: Mapped[str | None] = mapped_column(String(32))
+    link_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
 
     artist: Mapped[Artist] = relationship(back_populates="albums")
     tracks: Mapped[list[Track]] = relationship(

@@ -1,12 +1,14 @@
-"""Reviewing matches: list, apply and reject candidates; link and unlink by hand."""
+"""Reviewing matches: list, apply, reject and reopen candidates; link and unlink by hand.
+
+Every link and unlink goes through the one linker (services/linking.py).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, literal, select, update
@@ -20,13 +22,12 @@ from soulspot.errors import (
     ServiceUnavailableError,
     ValidationError,
 )
-from soulspot.models import Album, Artist, Candidate, CandidateStatus
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, EntityKind, ProviderKind
 from soulspot.models.base import utcnow
 from soulspot.providers.errors import NotConfigured, NotFound, ProviderError
 from soulspot.providers.types import AlbumInfo, ArtistInfo
-
-#: Called after an entity got linked, e.g. to fetch its artwork: (entity_type, entity_id).
-LinkHook = Callable[[str, str], None]
+from soulspot.services import linking
+from soulspot.services.linking import LinkSource, LinkTarget
 
 
 class SpotifyLookup(Protocol):
@@ -40,7 +41,6 @@ class SpotifyLookup(Protocol):
 
 
 _SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
-_KINDS = ("artist", "album")
 SPOTIFY_WEB_HOST = "open.spotify.com"
 
 
@@ -50,7 +50,7 @@ class CandidateRow:
     entity_name: str
 
 
-def parse_spotify_link(value: str, entity_type: str) -> str:
+def parse_spotify_link(value: str, kind: EntityKind) -> str:
     """A `spotify:<type>:<id>` URI from a URI or an open.spotify.com URL of that type.
 
     Scheme, host and kind are case-insensitive (as URLs are); the id is not.
@@ -59,13 +59,13 @@ def parse_spotify_link(value: str, entity_type: str) -> str:
     parsed = _spotify_kind_and_id(text)
     if parsed is None:
         raise ValidationError(
-            f"not a Spotify {entity_type} URI or URL: {value!r} "
-            f"(expected spotify:{entity_type}:<22-character id> or an open.spotify.com link)"
+            f"not a Spotify {kind.value} URI or URL: {value!r} "
+            f"(expected spotify:{kind.value}:<22-character id> or an open.spotify.com link)"
         )
-    kind, spotify_id = parsed
-    if kind != entity_type:
-        raise ValidationError(f"that is a Spotify {kind}, not an {entity_type}")
-    return f"spotify:{kind}:{spotify_id}"
+    found, spotify_id = parsed
+    if found != kind.value:
+        raise ValidationError(f"that is a Spotify {found}, not an {kind.value}")
+    return ProviderKind.SPOTIFY.link_value(kind, spotify_id)
 
 
 def _spotify_kind_and_id(text: str) -> tuple[str, str] | None:
@@ -87,35 +87,30 @@ def _spotify_kind_and_id(text: str) -> tuple[str, str] | None:
         if len(segments) != 2:
             return None
         kind, spotify_id = segments[0].lower(), segments[1]
-    if kind not in _KINDS or not _SPOTIFY_ID.fullmatch(spotify_id):
+    if kind not in ("artist", "album") or not _SPOTIFY_ID.fullmatch(spotify_id):
         return None
     return kind, spotify_id
 
 
-def _model(entity_type: str) -> type[Artist] | type[Album]:
-    if entity_type == "artist":
-        return Artist
-    if entity_type == "album":
-        return Album
-    raise ValidationError(f"entity_type must be 'artist' or 'album', got {entity_type!r}")
-
-
-def _get_entity(session: Session, entity_type: str, entity_id: str) -> Artist | Album:
-    entity = session.get(_model(entity_type), entity_id)
+def get_entity(session: Session, kind: EntityKind, entity_id: str) -> Artist | Album:
+    entity = session.get(kind.model, entity_id)
     if entity is None:
-        raise NotFoundError(f"no {entity_type} with id {entity_id!r}")
+        raise NotFoundError(f"no {kind.value} with id {entity_id!r}")
     return entity
 
 
 def list_candidates(
-    session: Session, *, entity_type: str | None, limit: int, offset: int
+    session: Session,
+    *,
+    kind: EntityKind | None,
+    status: CandidateStatus = CandidateStatus.PENDING,
+    limit: int,
+    offset: int,
 ) -> tuple[list[CandidateRow], int]:
-    """Pending candidates, confidence descending, each with its entity's name (one query)."""
-    query = select(Candidate).where(Candidate.status == CandidateStatus.PENDING)
-    if entity_type == "artist":
-        query = query.where(Candidate.artist_id.is_not(None))
-    elif entity_type == "album":
-        query = query.where(Candidate.album_id.is_not(None))
+    """Candidates of one status, confidence descending, each with its entity's name (one query)."""
+    query = select(Candidate).where(Candidate.status == status)
+    if kind is not None:
+        query = query.where(kind.candidate_key.is_not(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Two primary-key joins fetch every entity name in the same query (no N+1).
     rows = session.execute(
@@ -129,51 +124,20 @@ def list_candidates(
     return [CandidateRow(candidate, name) for candidate, name in rows], total
 
 
-def close_pending_candidates(
-    session: Session, entity_type: str, entity_id: str, keep: str = ""
-) -> None:
-    """An entity got linked: its other pending candidates are rejected (no commit)."""
-    column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
-    session.execute(
-        update(Candidate)
-        .where(
-            column == entity_id, Candidate.status == CandidateStatus.PENDING, Candidate.id != keep
-        )
-        .values(status=CandidateStatus.REJECTED, updated_at=utcnow())
-    )
-
-
-def _assert_uri_free(session: Session, entity_type: str, entity_id: str, uri: str) -> None:
-    model = _model(entity_type)
-    owner = session.scalar(select(model.id).where(model.spotify_uri == uri, model.id != entity_id))
-    if owner is not None:
-        raise ConflictError(f"{uri} is already linked to {entity_type} {owner}")
-
-
-def _set_link(entity: Artist | Album, uri: str, image_url: str | None, genres: Any) -> None:
-    entity.spotify_uri = uri
-    # Due again on the next run, so a newly linked artist's albums get matched.
-    entity.enrichment_attempted_at = None
-    if isinstance(entity, Artist):
-        if image_url:
-            entity.image_url = image_url
-        if genres:
-            entity.genres = list(genres)
-    elif image_url:
-        entity.cover_url = image_url
-
-
-def apply_candidate(
-    session: Session, candidate_id: str, *, after_link: LinkHook | None = None
-) -> Candidate:
-    """Link the candidate's entity; 404 unknown, 400 not pending, 409 uri taken elsewhere."""
+def _candidate(session: Session, candidate_id: str) -> Candidate:
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFoundError(f"no candidate with id {candidate_id!r}")
+    return candidate
+
+
+def apply_candidate(session: Session, candidate_id: str) -> Candidate:
+    """Link the candidate's entity; 404 unknown, 400 not pending, 409 uri taken elsewhere."""
+    candidate = _candidate(session, candidate_id)
     if candidate.status != CandidateStatus.PENDING:
         raise InvalidStateError(f"candidate is already {candidate.status.value}")
-    entity = _get_entity(session, candidate.entity_type, candidate.entity_id)
-    _assert_uri_free(session, candidate.entity_type, entity.id, candidate.spotify_uri)
+    kind = EntityKind.parse(candidate.entity_type)
+    entity = get_entity(session, kind, candidate.entity_id)
     # The conditional update is the lock: of two concurrent applies only one sees a pending row.
     claimed = session.execute(
         update(Candidate)
@@ -183,79 +147,113 @@ def apply_candidate(
     if not claimed:
         session.rollback()
         raise InvalidStateError("candidate was applied or rejected meanwhile")
-    info = candidate.extra_info or {}
-    _set_link(entity, candidate.spotify_uri, candidate.spotify_image_url, info.get("genres"))
-    close_pending_candidates(session, candidate.entity_type, entity.id, keep=candidate.id)
-    _commit_link(session, candidate.entity_type, candidate.spotify_uri)
+    try:
+        linking.link(
+            session,
+            kind,
+            entity,
+            LinkTarget.from_candidate(candidate),
+            source=LinkSource.CANDIDATE,
+            score=candidate.confidence_score,
+            keep_candidate=candidate.id,
+        )
+    except ConflictError:
+        session.rollback()
+        raise
+    _commit_link(session, kind, candidate.spotify_uri)
     session.refresh(candidate)
-    if after_link:
-        after_link(candidate.entity_type, entity.id)
     return candidate
 
 
-def _commit_link(session: Session, entity_type: str, uri: str) -> None:
+def _commit_link(session: Session, kind: EntityKind, value: str) -> None:
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"{uri} is already linked to another {entity_type}") from None
+        raise ConflictError(f"{value} is already linked to another {kind.value}") from None
 
 
 def reject_candidate(session: Session, candidate_id: str) -> Candidate:
-    """Reject a pending candidate; rejecting an applied one is a 400 (unlink undoes links)."""
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None:
-        raise NotFoundError(f"no candidate with id {candidate_id!r}")
+    """Reject a pending candidate; any other status is a 400 (unlink undoes an applied one)."""
+    candidate = _candidate(session, candidate_id)
     if candidate.status == CandidateStatus.APPLIED:
         raise InvalidStateError("candidate is applied; use /api/enrichment/unlink to undo the link")
-    if candidate.status == CandidateStatus.PENDING:
-        candidate.status = CandidateStatus.REJECTED
-        session.commit()
+    rejected = session.execute(
+        update(Candidate)
+        .where(Candidate.id == candidate_id, Candidate.status == CandidateStatus.PENDING)
+        .values(status=CandidateStatus.REJECTED, updated_at=utcnow())
+    ).rowcount
+    session.commit()
+    if not rejected:
+        raise InvalidStateError("candidate is already rejected")
+    session.refresh(candidate)
+    return candidate
+
+
+def reopen_candidate(session: Session, candidate_id: str) -> Candidate:
+    """A rejected candidate becomes pending again (a mistaken reject undone); else a 400."""
+    candidate = _candidate(session, candidate_id)
+    reopened = session.execute(
+        update(Candidate)
+        .where(Candidate.id == candidate_id, Candidate.status == CandidateStatus.REJECTED)
+        .values(status=CandidateStatus.PENDING, updated_at=utcnow())
+    ).rowcount
+    session.commit()
+    session.refresh(candidate)
+    if not reopened:
+        raise InvalidStateError(
+            f"only a rejected candidate can be reopened, this one is {candidate.status.value}"
+        )
     return candidate
 
 
 def link_entity(
     session: Session,
-    entity_type: str,
+    kind: EntityKind,
     entity_id: str,
     link: str,
     *,
     spotify: SpotifyLookup,
-    after_link: LinkHook | None = None,
 ) -> Artist | Album:
     """Link by hand to a Spotify URI or open.spotify.com URL; closes pending candidates.
 
     The Spotify entity is looked up first (one request), so a mistyped or deleted id is
     refused instead of stored, and the link gets its image and genres at once.
     """
-    uri = parse_spotify_link(link, entity_type)
-    entity = _get_entity(session, entity_type, entity_id)
-    _assert_uri_free(session, entity_type, entity_id, uri)
-    found = _look_up_spotify(spotify, entity_type, uri)
-    column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
+    uri = parse_spotify_link(link, kind)
+    entity = get_entity(session, kind, entity_id)
+    holder = session.scalar(
+        select(kind.model.id).where(kind.model.spotify_uri == uri, kind.model.id != entity_id)
+    )
+    if holder is not None:  # checked before the lookup, which a conflict would waste
+        raise linking.LinkConflict(kind, uri, holder)
+    found = _look_up_spotify(spotify, kind, uri)
     known = session.scalar(
-        select(Candidate).where(column == entity_id, Candidate.spotify_uri == uri)
+        select(Candidate).where(kind.candidate_key == entity_id, Candidate.spotify_uri == uri)
     )
     if known is not None:
         known.status = CandidateStatus.APPLIED
-    image = found.image.url if found.image else None
-    _set_link(entity, uri, image, found.genres)
-    close_pending_candidates(session, entity_type, entity_id, keep=known.id if known else "")
-    _commit_link(session, entity_type, uri)
-    if after_link:
-        after_link(entity_type, entity_id)
+    linking.link(
+        session,
+        kind,
+        entity,
+        LinkTarget.from_info(ProviderKind.SPOTIFY, kind, found),
+        source=LinkSource.MANUAL,
+        keep_candidate=known.id if known else "",
+    )
+    _commit_link(session, kind, uri)
     return entity
 
 
-def _look_up_spotify(spotify: SpotifyLookup, entity_type: str, uri: str) -> ArtistInfo | AlbumInfo:
+def _look_up_spotify(spotify: SpotifyLookup, kind: EntityKind, uri: str) -> ArtistInfo | AlbumInfo:
     spotify_id = uri.rsplit(":", 1)[1]
-    lookup = spotify.get_artist if entity_type == "artist" else spotify.get_album
+    lookup = spotify.get_artist if kind is EntityKind.ARTIST else spotify.get_album
     try:
         with spotify.without_retries():  # a request must not wait out a Retry-After
             return lookup(spotify_id)
     except NotFound:
         raise ValidationError(
-            f"Spotify has no {entity_type} {uri}", code="not_on_provider"
+            f"Spotify has no {kind.value} {uri}", code="not_on_provider"
         ) from None
     except NotConfigured:
         raise ServiceUnavailableError(
@@ -266,23 +264,11 @@ def _look_up_spotify(spotify: SpotifyLookup, entity_type: str, uri: str) -> Arti
         raise ServiceUnavailableError(f"Spotify could not check the link: {error}") from None
 
 
-def unlink_entity(session: Session, entity_type: str, entity_id: str) -> str:
-    """Remove the Spotify link; the undone uri becomes a rejected candidate, never re-applied."""
-    entity = _get_entity(session, entity_type, entity_id)
-    uri = entity.spotify_uri
-    if uri is None:
-        raise InvalidStateError(f"{entity_type} {entity_id} is not linked to Spotify")
-    column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
-    known = session.scalar(
-        select(Candidate).where(column == entity_id, Candidate.spotify_uri == uri)
-    )
-    if known is None:
-        name = entity.name if isinstance(entity, Artist) else entity.title
-        known = Candidate(spotify_uri=uri, spotify_name=name, confidence_score=0.0, extra_info={})
-        setattr(known, "artist_id" if entity_type == "artist" else "album_id", entity_id)
-        session.add(known)
-    known.status = CandidateStatus.REJECTED
-    known.extra_info = {**(known.extra_info or {}), "unlinked_at": utcnow().isoformat()}
-    entity.spotify_uri = None
+def unlink_entity(
+    session: Session, kind: EntityKind, entity_id: str, provider: ProviderKind
+) -> str:
+    """Remove the link; the undone value becomes a rejected candidate, never re-applied."""
+    entity = get_entity(session, kind, entity_id)
+    value = linking.unlink(session, kind, entity, provider)
     session.commit()
-    return uri
+    return value

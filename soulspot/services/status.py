@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, JobStatus, JobType, Track
 from soulspot.models.library import unenriched_filter
+from soulspot.services import work_queue
 from soulspot.services.jobs import active_job, last_finished_job
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def enrichment_status(session: Session) -> dict[str, Any]:
             "albums_spotify": _count(session, Album, Album.spotify_uri.is_not(None)),
             "albums_deezer": _count(session, Album, Album.deezer_id.is_not(None)),
         },
+        "queued_work": work_queue.pending_counts(session),
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from soulspot.extensions import db
-from soulspot.models import Album, Artist, Candidate, CandidateStatus
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, QueuedWork
 from tests.factories import add_album, add_artist, add_candidate, spotify_uri
 
 
@@ -116,10 +116,14 @@ def test_apply_links_entity_and_closes_the_other_candidates(app, client, seeded)
         "spotify_uri": spotify_uri("artist", 1),
         "entity_type": "artist",
         "entity_id": seeded["artist"],
+        "albums_follow_up": "queued",
     }
     with app.app_context():
         artist = db.session.get(Artist, seeded["artist"])
         assert artist.spotify_uri == spotify_uri("artist", 1)
+        assert artist.link_sources["spotify"]["source"] == "candidate"
+        queued = {(w.work.value, w.entity_id) for w in db.session.query(QueuedWork)}
+        assert queued == {("ARTWORK_FETCH", artist.id), ("ALBUM_MATCH", artist.id)}
         assert artist.image_url == "http://127.0.0.1/img.jpg"
         assert artist.genres == ["psychedelic rock"]
         assert db.session.get(Candidate, seeded["other"]).status == CandidateStatus.REJECTED
@@ -129,6 +133,7 @@ def test_apply_links_entity_and_closes_the_other_candidates(app, client, seeded)
         )
     status = client.get("/api/enrichment/status").json
     assert status["artists_unenriched"] == 0 and status["pending_candidates"] == 1
+    assert status["queued_work"] == {"ARTWORK_FETCH": 1, "ALBUM_MATCH": 1}
 
 
 def test_apply_errors(app, client, seeded):
@@ -382,3 +387,50 @@ def test_a_candidate_uri_is_unique_per_entity(app, seeded):
 def test_spotify_uri_only_ever_holds_its_own_kind(model, uri):
     with pytest.raises(ValueError, match="spotify_uri"):
         model(spotify_uri=uri)
+
+
+def test_candidates_list_by_status(client, seeded):
+    pending = client.get("/api/enrichment/candidates").json
+    rejected = client.get("/api/enrichment/candidates?status=rejected").json
+    assert pending["total"] == 3 and all(c["status"] == "pending" for c in pending["candidates"])
+    assert rejected["total"] == 1 and rejected["candidates"][0]["status"] == "rejected"
+    client.post(f"/api/enrichment/candidates/{seeded['best']}/apply")
+    applied = client.get("/api/enrichment/candidates?status=APPLIED").json
+    assert [c["id"] for c in applied["candidates"]] == [seeded["best"]]
+    bad = client.get("/api/enrichment/candidates?status=maybe")
+    assert bad.status_code == 400 and "pending, applied, rejected" in bad.json["detail"]
+
+
+def test_a_rejected_candidate_can_be_reopened_once(client, seeded):
+    url = f"/api/enrichment/candidates/{seeded['other']}"
+    assert client.post(f"{url}/reject").status_code == 200
+    again = client.post(f"{url}/reject")
+    assert again.status_code == 400 and again.json["error"] == "invalid_state"
+
+    reopened = client.post(f"{url}/reopen")
+
+    assert reopened.status_code == 200
+    assert reopened.json["candidate"]["status"] == "pending"
+    assert reopened.json["candidate"]["entity_name"] == "Nirvana"
+    assert client.post(f"{url}/reopen").status_code == 400  # pending, not rejected
+    assert client.post("/api/enrichment/candidates/nope/reopen").status_code == 404
+    assert client.post(f"{url}/apply").status_code == 200
+
+
+def test_a_deezer_link_can_be_undone_and_is_never_proposed_again(app, client, seeded):
+    with app.app_context():
+        db.session.get(Artist, seeded["artist"]).deezer_id = "1234"
+        db.session.commit()
+    body = {"entity_type": "artist", "entity_id": seeded["artist"], "provider": "deezer"}
+
+    response = client.post("/api/enrichment/unlink", json=body)
+
+    assert response.status_code == 200
+    assert (response.json["deezer_id"], response.json["spotify_uri"]) == ("1234", None)
+    with app.app_context():
+        assert db.session.get(Artist, seeded["artist"]).deezer_id is None
+        undone = db.session.query(Candidate).filter_by(spotify_uri="1234").one()
+        assert (undone.provider, undone.status) == ("deezer", CandidateStatus.REJECTED)
+    assert client.post("/api/enrichment/unlink", json=body).status_code == 400
+    wrong = client.post("/api/enrichment/unlink", json={**body, "provider": "tidal"})
+    assert wrong.status_code == 400 and "'spotify', 'deezer'" in wrong.json["detail"]

@@ -14,8 +14,9 @@ from flask.cli import ScriptInfo
 from sqlalchemy import inspect, text
 
 import soulspot.jobs
-from soulspot import MIGRATIONS_DIR
-from soulspot.cli import _TerminalProgress, main
+from soulspot.__main__ import main
+from soulspot.cli import _TerminalProgress
+from soulspot.database import MIGRATIONS_DIR
 from soulspot.extensions import db
 from soulspot.models import Track
 from tests.audio import make_audio
@@ -176,3 +177,33 @@ def test_repair_artwork_command_records_a_completed_job(app) -> None:
     result = app.test_cli_runner().invoke(main, ["repair-artwork", "--entity-type", "album"])
     assert result.exit_code == 0, result.output
     assert '"status": "COMPLETED"' in result.output and '"mode": "cdn_only"' in result.output
+
+
+def test_upgrading_a_filled_database_keeps_every_row(make_app) -> None:
+    """Batch migrations rebuild tables on SQLite; no cascade may take tracks with them."""
+    app = make_app(AUTO_MIGRATE=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ["db", "upgrade", "a194ae60d07c"]).exit_code == 0
+    now = "2026-01-01 00:00:00"
+    rows = [
+        "INSERT INTO artists (id, name, genres, has_local_files, created_at, updated_at)"
+        " VALUES ('ar', 'Blur', '[]', 1, :now, :now)",
+        "INSERT INTO albums (id, artist_id, title, has_local_files, created_at, updated_at)"
+        " VALUES ('al', 'ar', 'Parklife', 1, :now, :now)",
+        "INSERT INTO tracks (id, album_id, artist_id, title, file_path, created_at, updated_at)"
+        " VALUES ('tr', 'al', 'ar', 'Girls', '/m/girls.mp3', :now, :now)",
+    ]
+    with app.app_context():
+        for statement in rows:
+            db.session.execute(text(statement), {"now": now})
+        db.session.commit()
+
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+
+    with app.app_context():
+        counts = [
+            db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("artists", "albums", "tracks")
+        ]
+        assert counts == [1, 1, 1]
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -181,6 +181,26 @@ def test_rejected_candidates_are_never_proposed_again(app, catalog, fake_provide
     assert client.get("/api/enrichment/candidates").json["total"] == 0
 
 
+def test_an_undone_deezer_link_is_never_applied_again(app, catalog):
+    with app.app_context():
+        artist_id = _library(db.session, "Blur", [("Parklife", 1994), ("The Great Escape", 1995)])
+    _run(app)
+    client = app.test_client()
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).deezer_id == str(catalog["blur"].deezer_id)
+    body = {"entity_type": "artist", "entity_id": artist_id, "provider": "deezer"}
+    assert client.post("/api/enrichment/unlink", json=body).status_code == 200
+    with app.app_context():
+        artist = db.session.get(Artist, artist_id)
+        artist.enrichment_attempted_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+
+    _run(app)
+
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).deezer_id is None
+
+
 def test_without_spotify_credentials_deezer_still_links(make_app, fake_providers, catalog):
     app = make_app(**fake_providers.config(SPOTIFY_CLIENT_ID=None, SPOTIFY_CLIENT_SECRET=None))
     with app.app_context():

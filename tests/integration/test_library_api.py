@@ -16,12 +16,12 @@ from tests.factories import add_album, add_artist
 ARTIST_FIELDS = {
     "id", "name", "sort_name", "musicbrainz_id", "spotify_uri", "deezer_id", "disambiguation",
     "genres", "popularity", "image_url", "image_path", "has_local_files",
-    "enrichment_attempted_at", "enrichment_outcome", "created_at", "updated_at",
+    "enrichment_attempted_at", "enrichment_outcome", "link_sources", "created_at", "updated_at",
 }  # fmt: skip
 ALBUM_FIELDS = {
     "id", "artist_id", "artist_name", "title", "release_year", "album_type", "musicbrainz_id",
     "spotify_uri", "deezer_id", "disambiguation", "cover_url", "cover_path", "has_local_files",
-    "enrichment_attempted_at", "enrichment_outcome", "created_at", "updated_at",
+    "link_sources", "created_at", "updated_at",
 }  # fmt: skip
 TRACK_FIELDS = {
     "id", "album_id", "artist_id", "title", "artist_name", "track_number", "disc_number",

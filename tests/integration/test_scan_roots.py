@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from soulspot.cli import main
+from soulspot.__main__ import main
 from soulspot.config import path_list
 from soulspot.jobs import get_queue
 from tests.audio import make_audio

@@ -204,7 +204,7 @@ def test_album_folder_and_main_year_rules() -> None:
 
 
 def test_the_migration_makes_the_next_scan_split_a_merged_album(make_app, tmp_path: Path) -> None:
-    from soulspot.cli import main
+    from soulspot.__main__ import main
     from soulspot.extensions import db
 
     root = tmp_path / "music"

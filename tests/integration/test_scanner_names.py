@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from soulspot.cli import main
+from soulspot.__main__ import main
 from soulspot.errors import ValidationError
 from soulspot.jobs import get_queue
 from soulspot.models import Album, Track

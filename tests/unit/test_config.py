@@ -27,12 +27,14 @@ def test_environment_overrides_defaults_and_create_app_overrides_environment(mak
 
 
 def test_database_and_artwork_default_to_the_instance_folder(tmp_path, monkeypatch):
-    from soulspot import create_app
+    from soulspot import create_app, database
 
     monkeypatch.setenv("SOULSPOT_INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.setenv("SOULSPOT_LOG_LEVEL", "WARNING")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'inst' / 'soulspot.db'}"
     assert app.config["ARTWORK_DIR"] == str(tmp_path / "inst" / "artwork")
+    assert not (tmp_path / "inst" / "soulspot.db").exists()  # building an app migrates nothing
+    database.prepare(app)
     assert (tmp_path / "inst" / "soulspot.db").exists()
     assert app.template_folder.endswith("templates") and Path(app.template_folder).is_dir()

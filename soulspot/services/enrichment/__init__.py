@@ -5,7 +5,8 @@ from __future__ import annotations
 from soulspot.services.enrichment.engine import (
     EnrichmentFailed,
     EnrichmentSettings,
+    enrich_artist,
     run_enrichment,
 )
 
-__all__ = ["EnrichmentFailed", "EnrichmentSettings", "run_enrichment"]
+__all__ = ["EnrichmentFailed", "EnrichmentSettings", "enrich_artist", "run_enrichment"]

@@ -1,106 +1,67 @@
-"""Writing one provider's look-up for one artist: links, candidates, outcomes."""
+"""Writing one provider's look-up for one artist: links (through the linker) and candidates."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from soulspot.matching import Scored
-from soulspot.models import Album, Artist, Candidate, CandidateStatus
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, EntityKind
 from soulspot.providers.types import AlbumInfo, ArtistInfo
-from soulspot.services.candidates import close_pending_candidates
 from soulspot.services.enrichment.lookup import Lookup, ProviderSide
-from soulspot.services.enrichment.selection import LocalAlbumRow
-
-#: (entity_type, entity_id) of what got an image URL by linking, so its artwork is fetched.
-ArtworkDue = list[tuple[str, str]]
+from soulspot.services.linking import LinkConflict, LinkSource, LinkTarget, link
 
 
-def _link_column(side: ProviderSide, model: type[Artist] | type[Album]) -> Any:
-    return model.spotify_uri if side.name == "spotify" else model.deezer_id
-
-
-def _taken(
-    session: Session, side: ProviderSide, model: type[Artist] | type[Album], value: str
-) -> bool:
-    return session.scalar(select(model.id).where(_link_column(side, model) == value)) is not None
-
-
-def write_lookup(
-    session: Session, artist: Artist, lookup: Lookup, counts: Counter[str], artwork_due: ArtworkDue
-) -> None:
+def write_lookup(session: Session, artist: Artist, lookup: Lookup, counts: Counter[str]) -> None:
     """Apply one provider's findings to the artist and its albums (no commit)."""
     side = lookup.side
     if lookup.linked_artist is not None:
-        _link_artist(session, side, artist, lookup.linked_artist, counts, artwork_due)
+        _link(session, side, EntityKind.ARTIST, artist, lookup.linked_artist, counts)
     elif side.queues_candidates and lookup.artist_decision is not None:
         counts["candidates_created"] += _queue(
-            session, "artist", artist.id, side, lookup.artist_decision.candidates
+            session, EntityKind.ARTIST, artist.id, side, lookup.artist_decision.candidates
         )
     for row, info in lookup.album_links:
-        _link_album(session, side, row, info, counts, artwork_due)
+        album = session.get(Album, row.id)
+        if album is None:  # removed by a rescan meanwhile
+            counts[f"{side.name}_conflicts"] += 1
+            continue
+        _link(session, side, EntityKind.ALBUM, album, info, counts)
     for row, scored in lookup.album_reviews:
-        counts["candidates_created"] += _queue(session, "album", row.id, side, scored)
+        counts["candidates_created"] += _queue(session, EntityKind.ALBUM, row.id, side, scored)
 
 
-def _link_artist(
+def _link(
     session: Session,
     side: ProviderSide,
-    artist: Artist,
-    info: ArtistInfo,
+    kind: EntityKind,
+    entity: Artist | Album,
+    info: ArtistInfo | AlbumInfo,
     counts: Counter[str],
-    artwork_due: ArtworkDue,
 ) -> None:
-    value = side.link_of(info)
-    if _taken(session, side, Artist, value):
+    try:
+        link(
+            session,
+            kind,
+            entity,
+            LinkTarget.from_info(side.provider, kind, info),
+            source=LinkSource.AUTOMATIC,
+        )
+    except LinkConflict:
         counts[f"{side.name}_conflicts"] += 1
         return
-    setattr(artist, "spotify_uri" if side.name == "spotify" else "deezer_id", value)
-    if side.queues_candidates:
-        close_pending_candidates(session, "artist", artist.id)
-    if info.genres and not artist.genres:
-        artist.genres = list(info.genres)
-    if info.popularity is not None and artist.popularity is None:
-        artist.popularity = info.popularity
-    if info.image is not None and not artist.image_url:
-        artist.image_url = info.image.url
-        artwork_due.append(("artist", artist.id))
-    counts[f"artists_linked_{side.name}"] += 1
-
-
-def _link_album(
-    session: Session,
-    side: ProviderSide,
-    row: LocalAlbumRow,
-    info: AlbumInfo,
-    counts: Counter[str],
-    artwork_due: ArtworkDue,
-) -> None:
-    value = side.link_of(info)
-    album = session.get(Album, row.id)
-    if album is None or _taken(session, side, Album, value):
-        counts[f"{side.name}_conflicts"] += 1
-        return
-    setattr(album, "spotify_uri" if side.name == "spotify" else "deezer_id", value)
-    if side.queues_candidates:
-        close_pending_candidates(session, "album", album.id)
-    album.release_year = album.release_year or info.year
-    album.album_type = album.album_type or info.album_type
-    if info.image is not None and not album.cover_url:
-        album.cover_url = info.image.url
-        artwork_due.append(("album", album.id))
-    counts[f"albums_linked_{side.name}"] += 1
+    counts[f"{kind.value}s_linked_{side.name}"] += 1
 
 
 def _queue(
-    session: Session, entity_type: str, entity_id: str, side: ProviderSide, scored: list[Scored]
+    session: Session, kind: EntityKind, entity_id: str, side: ProviderSide, scored: list[Scored]
 ) -> int:
     """Store candidates not seen before for this entity; returns how many were new."""
-    column = Candidate.artist_id if entity_type == "artist" else Candidate.album_id
-    known = set(session.scalars(select(Candidate.spotify_uri).where(column == entity_id)))
+    known = set(
+        session.scalars(select(Candidate.spotify_uri).where(kind.candidate_key == entity_id))
+    )
     created = 0
     for item in scored:
         info = item.candidate
@@ -124,7 +85,7 @@ def _queue(
             },
             status=CandidateStatus.PENDING,
         )
-        setattr(candidate, "artist_id" if entity_type == "artist" else "album_id", entity_id)
+        setattr(candidate, kind.candidate_key_name, entity_id)
         session.add(candidate)
         known.add(uri)
         created += 1

@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from soulspot.models import Artist
+from soulspot.models import Artist, ProviderKind
 from soulspot.models.base import utcnow
+from soulspot.models.library import EnrichmentOutcome
 from soulspot.providers.errors import AuthError, NotConfigured, ProviderError, RateLimited
 from soulspot.services.enrichment import selection
-from soulspot.services.enrichment.apply import ArtworkDue, write_lookup
+from soulspot.services.enrichment.apply import write_lookup
 from soulspot.services.enrichment.lookup import (
     Lookup,
     MatchRules,
@@ -30,7 +31,6 @@ from soulspot.services.enrichment.selection import Eligibility, WorkItem
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-ArtworkHook = Callable[[str, str], None]
 MAX_ERRORS_KEPT = 20
 #: A provider that failed for this many artists of a run, and for none less, is unreachable.
 UNREACHABLE_AFTER = 5
@@ -136,6 +136,20 @@ def _sides(
     return sides, notes
 
 
+def _eligibility(
+    settings: EnrichmentSettings, sides: list[ProviderSide], now: Callable[[], datetime]
+) -> Eligibility:
+    """Which artists a run may take up, given the providers it can ask."""
+    return Eligibility(
+        run_started=now(),
+        spotify=any(side.provider is ProviderKind.SPOTIFY for side in sides),
+        deezer=any(side.provider is ProviderKind.DEEZER for side in sides),
+        retry_failed=settings.retry_failed,
+        retry_failed_max=settings.retry_failed_max,
+        retry_other=settings.retry_other,
+    )
+
+
 def run_enrichment(
     session: Session,
     *,
@@ -143,7 +157,6 @@ def run_enrichment(
     deezer: Any,
     settings: EnrichmentSettings,
     progress: Progress | None = None,
-    on_artwork: ArtworkHook | None = None,
     now: Callable[[], datetime] = utcnow,
     should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
@@ -153,17 +166,11 @@ def run_enrichment(
     `"cancelled": True` in the result.
     """
     sides, notes = _sides(spotify, deezer, settings)
-    eligibility = Eligibility(
-        run_started=now(),
-        spotify=any(s.name == "spotify" for s in sides),
-        deezer=any(s.name == "deezer" for s in sides),
-        retry_failed=settings.retry_failed,
-        retry_failed_max=settings.retry_failed_max,
-        retry_other=settings.retry_other,
+    run = _Run(
+        sides, notes, Counter(), deque(maxlen=MAX_ERRORS_KEPT), _eligibility(settings, sides, now)
     )
-    run = _Run(sides, notes, Counter(), deque(maxlen=MAX_ERRORS_KEPT), eligibility)
     rules = MatchRules(settings.threshold, settings.margin)
-    total = selection.count_eligible(session, eligibility) if sides else 0
+    total = selection.count_eligible(session, run.eligibility) if sides else 0
     processed = 0
     cancelled = False
     if progress:
@@ -181,7 +188,7 @@ def run_enrichment(
                     break
                 item = selection.load_work_item(session, artist_id)
                 if item is not None:
-                    _process(session, pool, item, rules, run, on_artwork, now)
+                    _process(session, pool, item, rules, run, now)
                 processed += 1
                 if progress:
                     progress(processed, max(total, processed))
@@ -199,19 +206,43 @@ def run_enrichment(
     return result
 
 
+def enrich_artist(
+    session: Session,
+    artist_id: str,
+    *,
+    spotify: Any,
+    deezer: Any,
+    settings: EnrichmentSettings,
+    now: Callable[[], datetime] = utcnow,
+) -> dict[str, Any]:
+    """One artist, at once, whatever its schedule: the follow-up of an owner's link.
+
+    A linked artist is not searched again: its albums are matched against the linked
+    artist's discography (one request per provider), exactly as a run would.
+    """
+    sides, notes = _sides(spotify, deezer, settings)
+    run = _Run(
+        sides, notes, Counter(), deque(maxlen=MAX_ERRORS_KEPT), _eligibility(settings, sides, now)
+    )
+    item = selection.load_work_item(session, artist_id)
+    if item is not None and sides:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="enrich") as pool:
+            _process(session, pool, item, MatchRules(settings.threshold, settings.margin), run, now)
+    return {**run.notes, **dict(sorted(run.counts.items())), "errors": list(run.errors)}
+
+
 def _process(
     session: Session,
     pool: ThreadPoolExecutor,
     item: WorkItem,
     rules: MatchRules,
     run: _Run,
-    on_artwork: ArtworkHook | None,
     now: Callable[[], datetime],
 ) -> None:
     # Providers have separate rate limits, so their look-ups for one artist run side by side.
     futures = [(side, pool.submit(lookup_artist, side, item, rules)) for side in list(run.sides)]
     lookups: list[Lookup] = []
-    outcome_flags: set[str] = set()
+    outcome_flags: set[EnrichmentOutcome] = set()
     for side, future in futures:
         run.asked[side.name] += 1
         try:
@@ -222,32 +253,30 @@ def _process(
             run.defer(side, f"deferred to the next run: {error}")
         except ProviderError as error:
             run.fail(side, item, error)
-            outcome_flags.add(selection.FAILED)
+            outcome_flags.add(EnrichmentOutcome.FAILED)
     artist = session.get(Artist, item.artist_id)
     if artist is None:  # removed by a rescan meanwhile
         return
-    artwork_due: ArtworkDue = []
     for lookup in lookups:
-        write_lookup(session, artist, lookup, run.counts, artwork_due)
+        write_lookup(session, artist, lookup, run.counts)
     if run.deferred:
-        outcome_flags.add(selection.DEFERRED)
+        outcome_flags.add(EnrichmentOutcome.DEFERRED)
     artist.enrichment_outcome = _outcome(artist, item, lookups, outcome_flags)
     artist.enrichment_attempted_at = now()
     # Only a streak of failures backs off; anything else starts it over.
-    failed = artist.enrichment_outcome == selection.FAILED
+    failed = artist.enrichment_outcome == EnrichmentOutcome.FAILED
     artist.enrichment_failures = artist.enrichment_failures + 1 if failed else 0
-    run.counts[f"outcome_{artist.enrichment_outcome}"] += 1
+    run.counts[f"outcome_{artist.enrichment_outcome.value}"] += 1
     session.commit()
-    if on_artwork:
-        for entity_type, entity_id in artwork_due:
-            on_artwork(entity_type, entity_id)
 
 
-def _outcome(artist: Artist, item: WorkItem, lookups: list[Lookup], flags: set[str]) -> str:
-    if selection.FAILED in flags:
-        return selection.FAILED
-    if selection.DEFERRED in flags:
-        return selection.DEFERRED
+def _outcome(
+    artist: Artist, item: WorkItem, lookups: list[Lookup], flags: set[EnrichmentOutcome]
+) -> EnrichmentOutcome:
+    if EnrichmentOutcome.FAILED in flags:
+        return EnrichmentOutcome.FAILED
+    if EnrichmentOutcome.DEFERRED in flags:
+        return EnrichmentOutcome.DEFERRED
     if item.awaiting_review or any(
         lookup.album_reviews
         or (
@@ -257,8 +286,8 @@ def _outcome(artist: Artist, item: WorkItem, lookups: list[Lookup], flags: set[s
         )
         for lookup in lookups
     ):
-        return selection.REVIEW
+        return EnrichmentOutcome.REVIEW
     if any(lookup.albums_unmatched for lookup in lookups):
-        return selection.PARTIAL
+        return EnrichmentOutcome.PARTIAL
     linked = artist.spotify_uri or artist.deezer_id
-    return selection.LINKED if linked else selection.NO_MATCH
+    return EnrichmentOutcome.LINKED if linked else EnrichmentOutcome.NO_MATCH

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from soulspot.matching import (
     Decision,
@@ -19,6 +19,7 @@ from soulspot.matching import (
     score_album,
     score_artist,
 )
+from soulspot.models.kinds import EntityKind, ProviderKind
 from soulspot.providers.types import AlbumInfo, ArtistInfo
 from soulspot.services.enrichment.selection import LocalAlbumRow, WorkItem
 
@@ -37,40 +38,43 @@ class CatalogClient(Protocol):
 
 @dataclass(frozen=True)
 class ProviderSide:
-    """How one provider's links are read and written: Spotify keeps URIs, Deezer ids."""
+    """One provider's client and how its links are read: Spotify keeps URIs, Deezer ids."""
 
-    name: str
+    provider: ProviderKind
     client: CatalogClient
-    #: Spotify queues uncertain matches for review; Deezer only ever links confident ones.
-    queues_candidates: bool
     artist_link: Callable[[WorkItem], str | None]
     album_link: Callable[[LocalAlbumRow], str | None]
-    link_of: Callable[[Any], str]
     id_of_link: Callable[[str], str]
+
+    @property
+    def name(self) -> str:
+        return self.provider.value
+
+    @property
+    def queues_candidates(self) -> bool:
+        return self.provider.queues_candidates
+
+    def link_of(self, info: ArtistInfo | AlbumInfo) -> str:
+        kind = EntityKind.ARTIST if isinstance(info, ArtistInfo) else EntityKind.ALBUM
+        return self.provider.link_value(kind, info.id)
 
 
 def spotify_side(client: CatalogClient) -> ProviderSide:
     return ProviderSide(
-        name="spotify",
+        provider=ProviderKind.SPOTIFY,
         client=client,
-        queues_candidates=True,
         artist_link=lambda item: item.spotify_uri,
         album_link=lambda album: album.spotify_uri,
-        link_of=lambda info: (
-            info.uri or f"spotify:{'artist' if isinstance(info, ArtistInfo) else 'album'}:{info.id}"
-        ),
         id_of_link=lambda uri: uri.rsplit(":", 1)[-1],
     )
 
 
 def deezer_side(client: CatalogClient) -> ProviderSide:
     return ProviderSide(
-        name="deezer",
+        provider=ProviderKind.DEEZER,
         client=client,
-        queues_candidates=False,
         artist_link=lambda item: item.deezer_id,
         album_link=lambda album: album.deezer_id,
-        link_of=lambda info: str(info.id),
         id_of_link=str,
     )
 

@@ -9,17 +9,8 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
+from soulspot.models.library import EnrichmentOutcome
 from soulspot.services.scanning.scanner import UNKNOWN_ARTIST
-
-#: Outcomes recorded on an artist after a pass (Artist.enrichment_outcome).
-LINKED, PARTIAL, REVIEW, NO_MATCH, FAILED, DEFERRED = (
-    "linked",
-    "partial",
-    "review",
-    "no_match",
-    "failed",
-    "deferred",
-)
 
 
 @dataclass(frozen=True)
@@ -88,8 +79,11 @@ def _is_due(eligibility: Eligibility) -> ColumnElement[bool]:
         and_(
             attempted < now,
             or_(
-                Artist.enrichment_outcome == DEFERRED,
-                and_(Artist.enrichment_outcome == FAILED, _failure_wait_over(eligibility)),
+                Artist.enrichment_outcome == EnrichmentOutcome.DEFERRED,
+                and_(
+                    Artist.enrichment_outcome == EnrichmentOutcome.FAILED,
+                    _failure_wait_over(eligibility),
+                ),
                 attempted < now - eligibility.retry_other,
             ),
         ),
@@ -129,7 +123,12 @@ def eligible_artists(eligibility: Eligibility):  # noqa: ANN201 (a Select of art
             _needs_work(eligibility),
             _is_due(eligibility),
             # A provider that failed or was deferred is asked again while candidates wait.
-            or_(~_awaiting_review(), Artist.enrichment_outcome.in_((FAILED, DEFERRED))),
+            or_(
+                ~_awaiting_review(),
+                Artist.enrichment_outcome.in_(
+                    (EnrichmentOutcome.FAILED, EnrichmentOutcome.DEFERRED)
+                ),
+            ),
         )
         .order_by(never_tried_first, Artist.enrichment_attempted_at, Artist.id)
     )
