@@ -45,11 +45,11 @@ def noise_jpeg(side: int) -> bytes:
 
 def measure(base_url: str, count: int, workers: int) -> dict[str, Any]:
     """In a child process: a fresh app and library of `count` artists, one repair, figures."""
-    from soulspot import create_app
-    from soulspot.extensions import db
+    from soulspot import create_app, database
+    from soulspot.extensions import artwork, db
+    from soulspot.lifecycle import shutdown_app
     from soulspot.models import Artist
     from soulspot.services.artwork import repair_artwork
-    from soulspot.services.artwork.runtime import artwork_runtime
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -61,13 +61,14 @@ def measure(base_url: str, count: int, workers: int) -> dict[str, Any]:
                 "LOG_LEVEL": "WARNING",
             }
         )
+        database.prepare(app)
         with app.app_context():
             db.session.add_all(
                 Artist(name=f"artist {n}", image_url=f"{base_url}/cdn/bench/{n}.jpg")
                 for n in range(count)
             )
             db.session.commit()
-            context = artwork_runtime(app).context
+            context = artwork(app)
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             tracemalloc.start()
             started = time.perf_counter()
@@ -77,7 +78,7 @@ def measure(base_url: str, count: int, workers: int) -> dict[str, Any]:
             tracemalloc.stop()
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             stored = sum(p.stat().st_size for p in Path(folder, "artwork").rglob("*.jpg"))
-        artwork_runtime(app).shutdown()
+        shutdown_app(app)
     return {
         "elapsed_s": elapsed,
         "repaired": report.artists.repaired,

@@ -23,7 +23,7 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 
 from sqlalchemy import func, select  # noqa: E402
 
-from soulspot import create_app  # noqa: E402
+from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db, providers  # noqa: E402
 from soulspot.models import Album, Artist  # noqa: E402
 from soulspot.services.enrichment import EnrichmentSettings, run_enrichment  # noqa: E402
@@ -78,6 +78,7 @@ def main() -> None:
                 "LOG_LEVEL": "WARNING",
             }
         )
+        database.prepare(app)
         build(fake, app, args.artists, args.albums, rng)
         fake.requests.clear()
         with app.app_context():

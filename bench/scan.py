@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # installed packages (bench/ratelimit.py vs `ratelimit`): put the project root there instead.
 sys.path[0] = str(ROOT)
 
-from soulspot import create_app  # noqa: E402
+from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db  # noqa: E402
 from soulspot.services.scanning import scan_library  # noqa: E402
 from tests.audio import SUFFIXES, make_audio  # noqa: E402
@@ -63,6 +63,7 @@ def main() -> None:
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work}/bench.db", "LOG_LEVEL": "WARNING"}
         )
+        database.prepare(app)
         with app.app_context():
             first, summary = timed_scan(library)
             assert summary.added == args.files and not summary.errors, summary

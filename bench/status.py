@@ -23,7 +23,7 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from soulspot import create_app  # noqa: E402
+from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db  # noqa: E402
 from soulspot.models import Album, Artist, Candidate, Track  # noqa: E402
 from soulspot.models.base import utcnow  # noqa: E402
@@ -132,6 +132,7 @@ def main() -> None:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     fresh = not args.db.exists()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.db}", "LOG_LEVEL": "WARNING"})
+    database.prepare(app)
     with app.app_context():
         if fresh:
             started = time.perf_counter()

@@ -12,7 +12,7 @@ from flask import Flask
 from soulspot import config as config_module
 from soulspot import database, lifecycle
 from soulspot.errors import register_error_handlers
-from soulspot.extensions import init_providers
+from soulspot.extensions import init_artwork, init_providers
 from soulspot.security import register_request_guards
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure_logging(app.config["LOG_LEVEL"])
     database.init_app(app)
     init_providers(app)
-    _init_artwork(app)
+    init_artwork(app)
     register_request_guards(app)
     _register_blueprints(app)
     register_error_handlers(app)
@@ -53,12 +53,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def _init_artwork(app: Flask) -> None:
-    from soulspot.services.artwork.runtime import artwork_runtime
-
-    artwork_runtime(app)  # built now, so a bad artwork setting fails at start, by name
 
 
 def _register_commands(app: Flask) -> None:

@@ -11,8 +11,10 @@ from sqlalchemy.orm import DeclarativeBase
 
 if TYPE_CHECKING:
     from soulspot.providers.factory import ProviderClients
+    from soulspot.services.artwork.download import ArtworkContext
 
 PROVIDERS_KEY = "soulspot.providers"
+ARTWORK_KEY = "soulspot.artwork"
 
 
 class Base(DeclarativeBase):
@@ -33,3 +35,15 @@ def init_providers(app: Flask) -> None:
 def providers(app: Flask | None = None) -> ProviderClients:
     """The app's provider clients."""
     return (app or current_app).extensions[PROVIDERS_KEY]
+
+
+def init_artwork(app: Flask) -> None:
+    """The artwork store and image fetcher, built at start so a bad setting fails by name."""
+    from soulspot.services.artwork.download import build_context
+
+    app.extensions[ARTWORK_KEY] = build_context(app.config)
+
+
+def artwork(app: Flask | None = None) -> ArtworkContext:
+    """The app's artwork collaborators (store, fetcher, claims)."""
+    return (app or current_app).extensions[ARTWORK_KEY]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from soulspot import database
-from soulspot.extensions import providers
+from soulspot.extensions import artwork, providers
 
 
 def start_jobs(app: Flask) -> None:
@@ -19,12 +19,11 @@ def start_jobs(app: Flask) -> None:
 def shutdown_app(app: Flask, *, wait: bool = True) -> None:
     """Stop the scheduler and close the HTTP sessions and database connections of an app."""
     from soulspot.jobs import get_queue
-    from soulspot.services.artwork.runtime import artwork_runtime
 
     queue = get_queue(app)
     if queue is not None:
         queue.shutdown(wait=wait)
-    artwork_runtime(app).shutdown(wait=wait)
+    artwork(app).fetcher.close()
     providers(app).close()
     with app.app_context():
         database.db.engine.dispose()

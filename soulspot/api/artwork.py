@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template
 
 from soulspot.api.params import bool_arg, entity_kind_arg, int_arg
-from soulspot.extensions import db
+from soulspot.extensions import artwork, db, providers
 from soulspot.providers.errors import ProviderError
 from soulspot.services import artwork as artwork_service
-from soulspot.services.artwork.runtime import artwork_runtime
+from soulspot.services.artwork.deezer import DeezerImageFinder, image_finder
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,16 @@ def repair_artwork() -> Any:
     entity_type = entity_kind_arg()
     use_api = bool_arg("use_api", False)
     limit = int_arg("limit", 100, minimum=1, maximum=500)
-    runtime = artwork_runtime(current_app)
+    context = artwork()
     report = artwork_service.repair_artwork(
         db.session,
-        runtime.context,
+        context,
         entity_type=entity_type,
         limit=limit,
         batch_size=int(current_app.config["ARTWORK_REPAIR_BATCH"]),
         use_api=use_api,
-        finder=runtime.finder(search=True, retries=False) if use_api else None,
-        budget=runtime.request_budget,
+        finder=_finder(search=True) if use_api else None,
+        budget=context.request_budget,
     )
     return jsonify(report.as_dict())
 
@@ -52,12 +52,11 @@ def auto_fetch_images() -> Any:
     """
     entity_type = entity_kind_arg()
     limit = int_arg("limit", 20, minimum=1, maximum=100)
-    runtime = artwork_runtime(current_app)
     try:
         counts = artwork_service.auto_fetch_images(
             db.session,
-            runtime.context,
-            runtime.finder(search=False, retries=False),
+            artwork(),
+            _finder(search=False),
             entity_type=entity_type,
             limit=limit,
         )
@@ -70,3 +69,8 @@ def auto_fetch_images() -> Any:
     return render_template(
         "partials/_auto_fetch_result.html", repaired=counts.repaired, failed=counts.failed
     )
+
+
+def _finder(*, search: bool) -> DeezerImageFinder | None:
+    """A request never waits on Deezer's retries or Retry-After."""
+    return image_finder(current_app.config, providers().deezer, search=search, retries=False)

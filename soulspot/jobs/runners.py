@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from soulspot.extensions import providers
+from soulspot.extensions import artwork, providers
 from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
 from soulspot.models import EntityKind, JobType, WorkKind
 from soulspot.services.artwork import fetch_entity_image, repair_artwork
-from soulspot.services.artwork.runtime import artwork_runtime
+from soulspot.services.artwork.deezer import image_finder
 from soulspot.services.enrichment import (
     EnrichmentFailed,
     EnrichmentSettings,
@@ -59,15 +59,15 @@ def run_artwork_repair_job(ctx: JobContext) -> dict[str, Any]:
     Without a limit (the schedule sends none) the whole library is repaired in batches.
     """
     use_api = bool(ctx.payload.get("use_api", False))
-    runtime = artwork_runtime(ctx.app)
+    finder = image_finder(ctx.config, providers(ctx.app).deezer, search=True) if use_api else None
     report = repair_artwork(
         ctx.session,
-        runtime.context,
+        artwork(ctx.app),
         entity_type=ctx.payload.get("entity_type"),
         limit=ctx.payload.get("limit"),
         batch_size=int(ctx.config["ARTWORK_REPAIR_BATCH"]),
         use_api=use_api,
-        finder=runtime.finder(search=True) if use_api else None,
+        finder=finder,
         on_progress=ctx.progress,
         should_stop=ctx.cancel_requested,
     )
@@ -95,7 +95,7 @@ def build_work_handlers(app: Flask, session: Session) -> dict[WorkKind, Handler]
     clients = providers(app)
 
     def fetch_artwork(kind: EntityKind, entity_id: str) -> None:
-        fetch_entity_image(session, artwork_runtime(app).context, kind, entity_id)
+        fetch_entity_image(session, artwork(app), kind, entity_id)
 
     def match_albums(kind: EntityKind, entity_id: str) -> None:
         enrich_artist(

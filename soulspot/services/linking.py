@@ -145,7 +145,7 @@ def link(
     }
     if target.provider.queues_candidates:
         close_pending_candidates(session, kind, entity.id, keep=keep_candidate)
-    if image_changed:
+    if image_changed and source is not LinkSource.ARTWORK:  # artwork downloads it right away
         work_queue.enqueue(session, WorkKind.ARTWORK_FETCH, kind, entity.id)
     if replace and kind is EntityKind.ARTIST:
         work_queue.enqueue(session, WorkKind.ALBUM_MATCH, kind, entity.id)

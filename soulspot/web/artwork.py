@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, send_file
 
-from soulspot.extensions import db
+from soulspot.extensions import artwork, db
 from soulspot.models.kinds import EntityKind
 from soulspot.services.artwork import local_image
-from soulspot.services.artwork.runtime import artwork_runtime
 
 bp = Blueprint("artwork_files", __name__, url_prefix="/artwork")
 
@@ -29,7 +28,7 @@ def album_image(entity_id: str) -> Any:
 
 
 def _serve(kind: EntityKind, entity_id: str) -> Any:
-    store = artwork_runtime(current_app).context.store
+    store = artwork().store
     path = local_image(db.session, store, kind, entity_id)
     if path is None:
         abort(404, description=f"no stored image for {kind} {entity_id}")

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from soulspot.extensions import db
+from soulspot.extensions import artwork, db
 from soulspot.models import Album, Artist
 from soulspot.providers.errors import Unavailable
 from soulspot.services.artwork import ArtworkError, Reason, auto_fetch_images
-from soulspot.services.artwork.runtime import artwork_runtime
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
 from tests.support.artwork import assert_only_images, image_bytes, served_image
@@ -63,6 +62,34 @@ def test_api_mode_finds_linked_and_confidently_matched_entities(
     assert album_row(app, "Homework").deezer_id == str(homework.deezer_id)
     assert artist_row(app, "Justice").image_url.endswith("1000x1000-000000-80-0-0.jpg")
     assert len(assert_only_images(app.config["ARTWORK_DIR"])) == 4
+
+
+def test_api_mode_links_through_the_linker_and_respects_an_undone_link(
+    artwork_app: AppFactory, fake_providers: FakeProviders
+) -> None:
+    catalog = fake_providers.catalog
+    daft = catalog.add_artist("Daft Punk", fans=4_000_000)
+    catalog.add_album(daft, "Discovery", year=2001, tracks=14)
+    app = artwork_app()
+    with app.app_context():
+        local = add_artist(db.session, "Daft Punk")
+        add_album(db.session, local, "Discovery", tracks=14, release_year=2001)
+        db.session.commit()
+        artist_id = local.id
+
+    post(app, "repair-artwork?use_api=true&entity_type=artist")
+    linked = artist_row(app, "Daft Punk")
+    assert linked.deezer_id == str(daft.deezer_id)
+    assert linked.link_sources["deezer"]["source"] == "artwork"
+    body = {"entity_type": "artist", "entity_id": artist_id, "provider": "deezer"}
+    assert app.test_client().post("/api/enrichment/unlink", json=body).status_code == 200
+    with app.app_context():
+        db.session.get(Artist, artist_id).image_path = None
+        db.session.commit()
+
+    post(app, "repair-artwork?use_api=true&entity_type=artist")
+
+    assert artist_row(app, "Daft Punk").deezer_id is None  # the owner's undo stands
 
 
 def test_api_mode_never_guesses(artwork_app: AppFactory, fake_providers: FakeProviders) -> None:
@@ -212,9 +239,8 @@ def test_auto_fetch_stops_at_its_time_budget(
                 cover_url=f"{fake_providers.url}/cdn/slow{n}.jpg",
             )
         db.session.commit()
-        runtime = artwork_runtime(app)
         counts = auto_fetch_images(
-            db.session, runtime.context, None, entity_type="album", limit=10, budget=0.2
+            db.session, artwork(app), None, entity_type="album", limit=10, budget=0.2
         )
         assert counts.repaired == 0 and counts.processed == 3
         paths = db.session.scalars(db.select(Album.cover_path)).all()

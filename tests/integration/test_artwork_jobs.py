@@ -7,12 +7,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from soulspot.extensions import db
-from soulspot.models import Album, Artist, JobStatus
+from soulspot.extensions import artwork, db
+from soulspot.jobs.runners import build_work_handlers
+from soulspot.models import Album, Artist, JobStatus, WorkKind
 from soulspot.models.kinds import EntityKind
+from soulspot.services import work_queue
 from soulspot.services.artwork.records import find_missing
 from soulspot.services.artwork.repair import KindCounts, process_targets, repair_artwork
-from soulspot.services.artwork.runtime import artwork_runtime
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
 from tests.support.artwork import (
@@ -67,9 +68,15 @@ def test_a_bad_job_payload_fails_the_job(artwork_app: AppFactory) -> None:
     assert job.status is JobStatus.FAILED and "entity_type" in (job.error or "")
 
 
-def test_background_fetch_after_a_link(
-    artwork_app: AppFactory, fake_providers: FakeProviders
-) -> None:
+def _fetch_queued(app, kind: EntityKind, entity_id: str) -> int:
+    """Queue an ARTWORK_FETCH follow-up and work it off as the serving process would."""
+    with app.app_context():
+        work_queue.enqueue(db.session, WorkKind.ARTWORK_FETCH, kind, entity_id)
+        db.session.commit()
+        return work_queue.drain(db.session, build_work_handlers(app, db.session)).done
+
+
+def test_queued_fetch_after_a_link(artwork_app: AppFactory, fake_providers: FakeProviders) -> None:
     fake_providers.cdn.put("/cdn/old.png", image_bytes("PNG"))
     fake_providers.cdn.put("/cdn/new.jpg", image_bytes("JPEG"))
     app = artwork_app()
@@ -78,16 +85,15 @@ def test_background_fetch_after_a_link(
         album = add_album(db.session, artist, "X")  # no URL: nothing to fetch
         db.session.commit()
         artist_id, album_id = artist.id, album.id
-    runtime = artwork_runtime(app)
-    first = runtime.submit("artist", artist_id).result(timeout=10)
-    assert first is not None and first.status == "repaired"
-    assert runtime.submit("album", album_id).result(timeout=10).status == "skipped"
+    assert _fetch_queued(app, EntityKind.ARTIST, artist_id) == 1
+    assert _fetch_queued(app, EntityKind.ALBUM, album_id) == 1
+    with app.app_context():
+        assert db.session.get(Artist, artist_id).image_path == f"artists/{artist_id}.png"
 
     with app.app_context():  # a new link brings a new URL: the image is replaced
         db.session.get(Artist, artist_id).image_url = f"{fake_providers.url}/cdn/new.jpg"
         db.session.commit()
-    second = runtime.submit("artist", artist_id).result(timeout=10)
-    assert second.status == "repaired" and second.image.format == "jpeg"
+    assert _fetch_queued(app, EntityKind.ARTIST, artist_id) == 1
     with app.app_context():
         assert db.session.get(Artist, artist_id).image_path == f"artists/{artist_id}.jpg"
         assert db.session.get(Album, album_id).cover_path is None
@@ -100,16 +106,16 @@ def test_a_stale_batch_does_not_download_again(
 ) -> None:
     app = artwork_app()
     library(app, fake_providers, with_url=3, without_url=0)
-    runtime = artwork_runtime(app)
+    context = artwork(app)
     with app.app_context():
         kind = EntityKind.ARTIST
-        stale = list(find_missing(db.session, runtime.context.store, kind, 10))
+        stale = list(find_missing(db.session, context.store, kind, 10))
         db.session.commit()
         # Another run completes these artists after the stale batch was read...
-        repair_artwork(db.session, runtime.context, entity_type="artist")
+        repair_artwork(db.session, context, entity_type="artist")
         before = fake_providers.count("cdn")
         counts = KindCounts()
-        process_targets(db.session, runtime.context, kind, stale, counts)
+        process_targets(db.session, context, kind, stale, counts)
     # ...so working on the stale batch re-checks and skips them.
     assert counts == KindCounts(processed=3, repaired=0, skipped=3, failed=0)
     assert fake_providers.count("cdn") == before

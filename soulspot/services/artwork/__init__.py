@@ -1,7 +1,8 @@
 """Artwork: download, verify and store the images of artists and albums, and repair gaps.
 
 safety (reasons, URL policy) -> fetch, store -> records (DB columns) -> download (one
-entity) -> repair (many). deezer finds the URLs not stored; runtime is one app's instance.
+entity) -> repair (many). deezer finds the URLs not stored, through enrichment's matcher
+and the linker.
 """
 
 from __future__ import annotations

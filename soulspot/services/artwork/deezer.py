@@ -1,21 +1,32 @@
-"""Image URLs from Deezer for entities that have none: by deezer_id, else a confident match."""
+"""Image URLs from Deezer for entities that have none: by deezer_id, else a confident match.
+
+Matching is enrichment's (`lookup.confident_artist`/`confident_album`: the same search,
+evidence, rejections and rules) and linking is the linker's: artwork never does either on
+its own.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from soulspot.matching import LocalAlbum, is_various_artists
-from soulspot.models import Album, Artist, Track
-from soulspot.providers.types import AlbumInfo, ArtistInfo, ImageRef
+from soulspot.models import Album, Artist, EntityKind, ProviderKind
+from soulspot.providers.types import AlbumInfo, ArtistInfo
 from soulspot.services.artwork.records import Target
 from soulspot.services.artwork.safety import ArtworkError, Reason
-from soulspot.services.enrichment.lookup import MatchRules, decide_album, score_namesakes
+from soulspot.services.enrichment.lookup import (
+    MatchRules,
+    confident_album,
+    confident_artist,
+    deezer_side,
+)
 from soulspot.services.enrichment.selection import load_work_item
+from soulspot.services.linking import LinkConflict, LinkSource, LinkTarget, link
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +47,28 @@ class DeezerCatalog(Protocol):
     def without_retries(self) -> AbstractContextManager[None]: ...
 
 
+def image_finder(
+    config: Mapping[str, Any], client: DeezerCatalog, *, search: bool, retries: bool = True
+) -> DeezerImageFinder | None:
+    """The finder for this configuration, or None when Deezer is disabled."""
+    if not config["DEEZER_ENABLED"]:
+        return None
+    rules = MatchRules(float(config["AUTO_APPLY_THRESHOLD"]), float(config["AUTO_APPLY_MARGIN"]))
+    return DeezerImageFinder(client, rules, search=search, retries=retries)
+
+
 class DeezerImageFinder:
     """Asks Deezer for the image of an entity without a stored URL (main thread only).
 
-    Linked entities are looked up by deezer_id. Others, when `search` is on, are searched by
-    name and scored with the enrichment rules (soulspot.matching): only an auto-apply decision
-    counts, never the first hit, never for Various Artists. A confident match stores the
-    deezer_id (unless another entity holds it) and the image URL. Provider errors propagate;
-    `stopped` is set by the caller after a rate limit.
+    Linked entities are looked up by deezer_id. Others, when `search` is on, get enrichment's
+    confident match, linked through the linker (unless another entity holds it), and its
+    image URL. Provider errors propagate; `stopped` is set by the caller after a rate limit.
     """
 
     def __init__(
         self, client: DeezerCatalog, rules: MatchRules, *, search: bool = True, retries: bool = True
     ) -> None:
+        self.side = deezer_side(client)
         self.client = client
         self.rules = rules
         self.search = search
@@ -59,71 +79,60 @@ class DeezerImageFinder:
     def image_url(self, session: Session, target: Target) -> str | None:
         """The image URL; None without a confident match; ArtworkError for the placeholder."""
         with nullcontext() if self.retries else self.client.without_retries():
-            return self._image_url(session, target)
-
-    def _image_url(self, session: Session, target: Target) -> str | None:
-        info: ArtistInfo | AlbumInfo | None
-        if target.deezer_id:
-            if target.kind == "artist":
-                info = self.client.get_artist(target.deezer_id)
-            else:
-                info = self.client.get_album(target.deezer_id)
-        elif not self.search:
+            if target.deezer_id:
+                return self._linked_url(session, target)
+            if self.search:
+                return self._matched_url(session, target)
             return None
+
+    def _linked_url(self, session: Session, target: Target) -> str:
+        if target.kind is EntityKind.ARTIST:
+            info: ArtistInfo | AlbumInfo = self.client.get_artist(str(target.deezer_id))
         else:
-            info = self._match(session, target)
-            if info is None:
-                return None
-        image = info.image
-        self._remember(session, target, None if target.deezer_id else info.id, image)
-        if image is None:  # the parser drops Deezer's empty-hash placeholder pictures
-            raise ArtworkError(Reason.PLACEHOLDER, f"Deezer {target.kind} {info.id} has no image")
-        return image.url
-
-    def _match(self, session: Session, target: Target) -> ArtistInfo | AlbumInfo | None:
-        if target.kind == "artist":
-            return self._match_artist(session, target.id)
-        return self._match_album(session, target.id)
-
-    def _match_artist(self, session: Session, artist_id: str) -> ArtistInfo | AlbumInfo | None:
-        item = load_work_item(session, artist_id)
-        if item is None or is_various_artists(item.name):
-            return None
-        decision, _ = score_namesakes(self.client, item, self.rules)
-        return decision.auto_apply.candidate if decision.auto_apply else None
-
-    def _match_album(self, session: Session, album_id: str) -> ArtistInfo | AlbumInfo | None:
-        row = session.execute(
-            select(Album.title, Album.release_year, Artist.name)
-            .join(Artist, Album.artist_id == Artist.id)
-            .where(Album.id == album_id)
-        ).first()
-        if row is None:
-            return None
-        title, year, artist_name = row
-        tracks = session.scalar(
-            select(func.count()).where(Track.album_id == album_id, Track.file_path.is_not(None))
-        )
-        decision = decide_album(
-            self.client, LocalAlbum(title, year, tracks or None), artist_name, self.rules
-        )
-        return decision.auto_apply.candidate if decision.auto_apply else None
-
-    def _remember(
-        self, session: Session, target: Target, deezer_id: str | None, image: ImageRef | None
-    ) -> None:
-        """Store a newly matched deezer_id (when free) and the found URL; commit."""
+            info = self.client.get_album(str(target.deezer_id))
+        url = _image_url(target, info)
         kind = target.kind
-        model = kind.model
-        values: dict[Any, Any] = {}
-        if deezer_id is not None:
-            holder = session.scalar(select(model.id).where(model.deezer_id == deezer_id))
-            if holder is None:
-                values[model.deezer_id] = deezer_id
-            else:
-                log.info("Deezer %s %s already belongs to %s", target.kind, deezer_id, holder)
-        if image is not None:
-            values[kind.image_url_column] = image.url
-        if values:
-            session.execute(update(model).where(model.id == target.id).values(values))
-            session.commit()
+        session.execute(
+            update(kind.model)
+            .where(kind.model.id == target.id)
+            .values({kind.image_url_column: url})
+        )
+        session.commit()
+        return url
+
+    def _matched_url(self, session: Session, target: Target) -> str | None:
+        entity = session.get(target.kind.model, target.id)
+        info = self._match(session, entity) if entity is not None else None
+        if entity is None or info is None:
+            return None
+        try:  # linked even when its picture is a placeholder: the match itself holds
+            link(
+                session,
+                target.kind,
+                entity,
+                LinkTarget.from_info(ProviderKind.DEEZER, target.kind, info),
+                source=LinkSource.ARTWORK,
+            )
+        except LinkConflict as conflict:
+            log.info("Deezer %s %s already belongs to %s", target.kind, info.id, conflict.holder)
+            if info.image is not None:
+                setattr(entity, target.kind.image_url_column.key, info.image.url)
+        session.commit()
+        return _image_url(target, info)
+
+    def _match(self, session: Session, entity: Artist | Album) -> ArtistInfo | AlbumInfo | None:
+        artist_id = entity.id if isinstance(entity, Artist) else entity.artist_id
+        item = load_work_item(session, artist_id)
+        if item is None:
+            return None
+        if isinstance(entity, Artist):
+            return confident_artist(self.side, item, self.rules)
+        row = next((album for album in item.albums if album.id == entity.id), None)
+        return None if row is None else confident_album(self.side, row, item.name, self.rules)
+
+
+def _image_url(target: Target, info: ArtistInfo | AlbumInfo) -> str:
+    image = info.image
+    if image is None:  # the parser drops Deezer's empty-hash placeholder pictures
+        raise ArtworkError(Reason.PLACEHOLDER, f"Deezer {target.kind} {info.id} has no image")
+    return image.url

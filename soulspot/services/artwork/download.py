@@ -48,11 +48,13 @@ class Claims:
 
 @dataclass
 class ArtworkContext:
-    """Store, fetcher, claims and pool size; build one per app with `build_context`."""
+    """Store, fetcher, claims, pool size and request budget; one per app (`build_context`)."""
 
     store: ArtworkStore
     fetcher: ImageFetcher
     workers: int = 8
+    #: Seconds a repair on a user's request may take (ARTWORK_REQUEST_BUDGET).
+    request_budget: float = 30.0
     claims: Claims = field(default_factory=Claims)
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -82,7 +84,10 @@ def build_context(config: Mapping[str, Any]) -> ArtworkContext:
         pool_size=workers,
     )
     return ArtworkContext(
-        store=ArtworkStore(config["ARTWORK_DIR"]), fetcher=fetcher, workers=workers
+        store=ArtworkStore(config["ARTWORK_DIR"]),
+        fetcher=fetcher,
+        workers=workers,
+        request_budget=positive_seconds(config, "ARTWORK_REQUEST_BUDGET"),
     )
 
 

@@ -155,12 +155,38 @@ def score_namesakes(
     return decide(scored, threshold=rules.threshold, margin=rules.margin), discographies
 
 
+def confident_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> ArtistInfo | None:
+    """The provider artist the rules would auto-apply for this local artist, else None.
+
+    The entry point for any caller that needs "the provider entity of this artist" without
+    running enrichment (artwork's API mode): same search, evidence, rejections and rules.
+    """
+    if is_various_artists(item.name):
+        return None
+    decision, _ = _score(side, item, rules)
+    return decision.auto_apply.candidate if decision.auto_apply else None
+
+
+def confident_album(
+    side: ProviderSide, album: LocalAlbumRow, artist_name: str, rules: MatchRules
+) -> AlbumInfo | None:
+    """The provider album the rules would auto-apply for this local album, else None."""
+    decision = _decide_album(side, album, artist_name, rules)
+    return decision.auto_apply.candidate if decision.auto_apply else None
+
+
+def _score(
+    side: ProviderSide, item: WorkItem, rules: MatchRules
+) -> tuple[Decision, dict[str, list[AlbumInfo]]]:
+    return score_namesakes(
+        side.client, item, rules, lambda info: side.link_of(info) in item.rejected_uris
+    )
+
+
 def _find_artist(
     side: ProviderSide, item: WorkItem, rules: MatchRules, lookup: Lookup
 ) -> tuple[str | None, Sequence[AlbumInfo] | None]:
-    decision, discographies = score_namesakes(
-        side.client, item, rules, lambda info: side.link_of(info) in item.rejected_uris
-    )
+    decision, discographies = _score(side, item, rules)
     lookup.artist_decision = decision
     if decision.auto_apply is None:
         return None, None
@@ -184,16 +210,22 @@ def decide_album(
     return decide(scored, threshold=rules.threshold, margin=rules.margin)
 
 
-def _search_album(
-    side: ProviderSide, album: LocalAlbumRow, artist_name: str, rules: MatchRules, lookup: Lookup
-) -> None:
-    decision = decide_album(
+def _decide_album(
+    side: ProviderSide, album: LocalAlbumRow, artist_name: str, rules: MatchRules
+) -> Decision:
+    return decide_album(
         side.client,
         LocalAlbum(album.title, album.year, album.track_count),
         artist_name,
         rules,
         lambda info: side.link_of(info) in album.rejected_uris,
     )
+
+
+def _search_album(
+    side: ProviderSide, album: LocalAlbumRow, artist_name: str, rules: MatchRules, lookup: Lookup
+) -> None:
+    decision = _decide_album(side, album, artist_name, rules)
     if decision.auto_apply is not None:
         lookup.album_links.append((album, decision.auto_apply.candidate))
     elif decision.candidates and side.queues_candidates:

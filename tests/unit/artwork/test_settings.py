@@ -11,7 +11,6 @@ from flask import Flask
 
 from soulspot.config import DEFAULTS
 from soulspot.services.artwork.download import build_context
-from soulspot.services.artwork.runtime import artwork_runtime
 
 
 @pytest.mark.parametrize("value", [0, -1, "abc", None])
@@ -23,4 +22,4 @@ def test_an_image_deadline_must_be_positive(tmp_path: Path, value: Any) -> None:
 
 def test_a_request_budget_must_be_positive(make_app: Callable[..., Flask]) -> None:
     with pytest.raises(ValueError, match="SOULSPOT_ARTWORK_REQUEST_BUDGET"):
-        artwork_runtime(make_app(ARTWORK_REQUEST_BUDGET=0))
+        make_app(ARTWORK_REQUEST_BUDGET=0)  # refused at start, not on the first request
