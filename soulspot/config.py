@@ -44,7 +44,6 @@ DEFAULTS: dict[str, Any] = {
     # Providers
     "SPOTIFY_ENABLED": True,
     "DEEZER_ENABLED": True,
-    "MUSICBRAINZ_ENABLED": True,
     "SPOTIFY_CLIENT_ID": None,
     "SPOTIFY_CLIENT_SECRET": None,
     "SPOTIFY_API_URL": "https://api.spotify.com/v1",

@@ -13,7 +13,9 @@ from flask.testing import FlaskClient
 from soulspot import create_app, database
 from soulspot.extensions import db
 from soulspot.lifecycle import shutdown_app
-from tests.fakes.fixtures import *  # noqa: F403  (fake_providers, fake_clients, ...)
+from soulspot.providers.factory import ProviderClients, build_clients
+from tests.fakes.clock import VirtualClock
+from tests.fakes.server import FakeProviders
 
 
 @pytest.fixture
@@ -56,3 +58,26 @@ def session(app: Flask) -> Iterator[Any]:
     """The app's scoped SQLAlchemy session inside an app context."""
     with app.app_context():
         yield db.session
+
+
+@pytest.fixture(scope="session")
+def fake_provider_server() -> Iterator[FakeProviders]:
+    """One server for the whole run (starting one per test would cost more than the tests)."""
+    with FakeProviders() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_providers(fake_provider_server: FakeProviders) -> FakeProviders:
+    """The fake server, reset: empty catalog, no faults, no recorded requests, lenient limits."""
+    fake_provider_server.reset()
+    return fake_provider_server
+
+
+@pytest.fixture
+def fake_clients(fake_providers: FakeProviders) -> Iterator[ProviderClients]:
+    """Clients pointed at the fake; their waits (backoff, Retry-After) advance a virtual clock."""
+    clock = VirtualClock(real=True)
+    clients = build_clients(fake_providers.config(), clock=clock.monotonic, sleep=clock.sleep)
+    yield clients
+    clients.close()

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from soulspot.extensions import artwork, providers
 from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
 from soulspot.models import EntityKind, JobType, WorkKind
+from soulspot.providers.stats import counting_requests
 from soulspot.services.artwork import fetch_entity_image, repair_artwork
 from soulspot.services.artwork.deezer import image_finder
 from soulspot.services.enrichment import (
-    EnrichmentFailed,
+    EnrichmentError,
     EnrichmentSettings,
     enrich_artist,
     run_enrichment,
@@ -22,35 +23,32 @@ from soulspot.services.scanning import scan_library
 from soulspot.services.work_queue import Handler
 
 
-def _request_counts(clients: Any) -> dict[str, int]:
-    return {name: int(stats.get("requests", 0)) for name, stats in clients.stats().items()}
-
-
 def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
-    """An unreachable provider fails the job, with the report of the run kept."""
+    """An unreachable provider fails the job, with the report of the run kept.
+
+    `requests` counts this job's own requests, whatever else the process sends meanwhile.
+    """
     clients = providers(ctx.app)
-    before = _request_counts(clients)
-
-    def with_requests(result: dict[str, Any]) -> dict[str, Any]:
-        after = _request_counts(clients)
-        return {**result, "requests": {name: after[name] - before.get(name, 0) for name in after}}
-
-    try:
-        result = run_enrichment(
-            ctx.session,
-            spotify=clients.spotify,
-            deezer=clients.deezer,
-            settings=EnrichmentSettings.from_config(ctx.config),
-            progress=ctx.progress,
-            should_stop=ctx.cancel_requested,
-        )
-    except EnrichmentFailed as failed:
-        if failed.result is None:
-            raise
-        raise JobFailed(str(failed), with_requests(failed.result)) from failed
+    names = tuple(clients.stats())
+    with counting_requests() as tally:
+        try:
+            result = run_enrichment(
+                ctx.session,
+                spotify=clients.spotify,
+                deezer=clients.deezer,
+                settings=EnrichmentSettings.from_config(ctx.config),
+                progress=ctx.progress,
+                should_stop=ctx.cancel_requested,
+            )
+        except EnrichmentError as failed:
+            if failed.result is None:
+                raise
+            report = {**failed.result, "requests": tally.counts(names)}
+            raise JobFailed(str(failed), report) from failed
+    result = {**result, "requests": tally.counts(names)}
     if result["cancelled"]:
-        raise JobCancelled(with_requests(result))
-    return with_requests(result)
+        raise JobCancelled(result)
+    return result
 
 
 def run_artwork_repair_job(ctx: JobContext) -> dict[str, Any]:

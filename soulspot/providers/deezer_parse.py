@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from soulspot.providers.dates import clean_date, date_precision, release_year
-from soulspot.providers.errors import BadResponse, NotFound, RateLimited, Unavailable
+from soulspot.providers.errors import BadResponse, ProviderNotFound, RateLimited, Unavailable
 from soulspot.providers.statuses import TransientError
 from soulspot.providers.types import AlbumInfo, ArtistInfo, ImageRef, TrackInfo
 
@@ -39,7 +39,7 @@ def checked(data: Any) -> Any:
     if code == SERVICE_BUSY:
         raise TransientError(Unavailable(message, provider=PROVIDER))
     if code == NO_DATA:
-        raise NotFound(message, provider=PROVIDER)
+        raise ProviderNotFound(message, provider=PROVIDER)
     raise BadResponse(message, provider=PROVIDER)
 
 

@@ -16,7 +16,7 @@ class ProviderError(Exception):
         self.status = status
 
 
-class NotFound(ProviderError):
+class ProviderNotFound(ProviderError):
     """The provider has no such entity."""
 
     kind = "not_found"

@@ -15,8 +15,14 @@ from urllib.parse import urljoin
 import requests
 from requests.adapters import HTTPAdapter
 
-from soulspot.providers.errors import BadResponse, NotFound, ProviderError, RateLimited, Unavailable
-from soulspot.providers.stats import RequestStats
+from soulspot.providers.errors import (
+    BadResponse,
+    ProviderError,
+    ProviderNotFound,
+    RateLimited,
+    Unavailable,
+)
+from soulspot.providers.stats import RequestStats, count_request
 from soulspot.providers.statuses import TransientError, status_error
 from soulspot.providers.throttle import RateLimiter
 
@@ -188,7 +194,7 @@ class HttpClient:
 
         try:
             return self._send("GET", path, location, idempotent=True, allow_redirects=False)
-        except NotFound:
+        except ProviderNotFound:
             return None
 
     def close(self) -> None:
@@ -252,6 +258,7 @@ class HttpClient:
             if waited > 0:
                 self._stats.throttled(waited)
         self._stats.sent()
+        count_request(self.provider)
         try:
             response = self.session.request(method, url, timeout=self._timeout, **kwargs)
         except NETWORK_ERRORS as exc:

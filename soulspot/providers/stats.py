@@ -1,10 +1,55 @@
-"""Thread-safe request counters for one provider client."""
+"""Thread-safe request counters: per provider client, and per unit of work (a job)."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+
+class RequestTally:
+    """Requests per provider sent inside one `counting_requests()` block."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, provider: str) -> None:
+        with self._lock:
+            self._counts[provider] += 1
+
+    def counts(self, providers: tuple[str, ...] = ()) -> dict[str, int]:
+        """The counts, with 0 for each of `providers` that sent nothing."""
+        with self._lock:
+            return {**dict.fromkeys(providers, 0), **self._counts}
+
+
+_current_tally: ContextVar[RequestTally | None] = ContextVar("request_tally", default=None)
+
+
+@contextmanager
+def counting_requests() -> Iterator[RequestTally]:
+    """Count the requests this context sends, so a job reports its own, not a process delta.
+
+    Threads a job starts see the tally only when run in a copy of its context
+    (`contextvars.copy_context().run`), as the enrichment engine does.
+    """
+    tally = RequestTally()
+    token = _current_tally.set(tally)
+    try:
+        yield tally
+    finally:
+        _current_tally.reset(token)
+
+
+def count_request(provider: str) -> None:
+    """One request sent by `provider`: counted in the tally of the current context, if any."""
+    tally = _current_tally.get()
+    if tally is not None:
+        tally.add(provider)
 
 
 class RequestStats:

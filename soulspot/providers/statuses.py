@@ -11,8 +11,8 @@ import requests
 
 from soulspot.providers.errors import (
     AuthError,
-    NotFound,
     ProviderError,
+    ProviderNotFound,
     RateLimited,
     Unavailable,
 )
@@ -104,7 +104,7 @@ def status_error(
         delay = retry_after if retry_after is not None and retry_after <= max_retry_after else None
         return TransientError(Unavailable(message, provider=provider, status=status), delay)
     if kind is StatusClass.NOT_FOUND:
-        return NotFound(message, provider=provider, status=status)
+        return ProviderNotFound(message, provider=provider, status=status)
     if kind is StatusClass.FORBIDDEN or (status == 400 and detail in OAUTH_CLIENT_ERRORS):
         return AuthError(message, provider=provider, status=status)
     if kind is StatusClass.SERVER_ERROR:

@@ -24,7 +24,7 @@ from soulspot.errors import (
 )
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, EntityKind, ProviderKind
 from soulspot.models.base import utcnow
-from soulspot.providers.errors import NotConfigured, NotFound, ProviderError
+from soulspot.providers.errors import NotConfigured, ProviderError, ProviderNotFound
 from soulspot.providers.types import AlbumInfo, ArtistInfo
 from soulspot.services import linking
 from soulspot.services.linking import LinkSource, LinkTarget
@@ -251,7 +251,7 @@ def _look_up_spotify(spotify: SpotifyLookup, kind: EntityKind, uri: str) -> Arti
     try:
         with spotify.without_retries():  # a request must not wait out a Retry-After
             return lookup(spotify_id)
-    except NotFound:
+    except ProviderNotFound:
         raise ValidationError(
             f"Spotify has no {kind.value} {uri}", code="not_on_provider"
         ) from None

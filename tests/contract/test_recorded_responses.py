@@ -17,7 +17,7 @@ import pytest
 import requests_mock as requests_mock_module
 
 from soulspot.providers import deezer_parse, musicbrainz_parse, spotify, spotify_parse
-from soulspot.providers.errors import AuthError, NotFound, ProviderError, Unavailable
+from soulspot.providers.errors import AuthError, ProviderError, ProviderNotFound, Unavailable
 from soulspot.providers.http import HttpClient, HttpSettings
 from soulspot.providers.types import AlbumInfo, ArtistInfo, TrackInfo
 from tests.fakes.recorded import RUNNING_IN_CI, SHARED_FIXTURES
@@ -117,7 +117,7 @@ def check_deezer_page(parse_item: Callable[[Any], Any]):  # noqa: ANN201
 
 
 def check_deezer_no_data(data: dict[str, Any]) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         deezer_parse.checked(data)
 
 
@@ -225,8 +225,8 @@ PARSED: list[tuple[str, Callable[[Any], None]]] = [
     ("recorded/spotify/album_*.json", check_spotify_album),
     ("recorded/spotify/artist_*_albums*.json", check_spotify_page(spotify_parse.parse_album)),
     ("recorded/spotify/artist_*.json", check_spotify_artist),
-    ("recorded/deezer/error_album_0_http404_*.json", through_http(404, NotFound)),
-    ("recorded/deezer/error_unknown_path_http404.json", through_http(404, NotFound)),
+    ("recorded/deezer/error_album_0_http404_*.json", through_http(404, ProviderNotFound)),
+    ("recorded/deezer/error_unknown_path_http404.json", through_http(404, ProviderNotFound)),
     ("recorded/deezer/error_*_no_data_800.json", check_deezer_no_data),
     ("recorded/deezer/album_*_tracks*.json", check_deezer_tracks),
     ("recorded/deezer/album_*.json", check_deezer_album),

@@ -318,7 +318,10 @@ def test_the_job_through_the_api_reports_progress_and_counts(make_app, fake_prov
     assert job["status"] == "COMPLETED"
     assert job["progress"] == {"processed": 1, "total": 1}
     assert job["result"]["artists_linked_spotify"] == 1
-    assert job["result"]["requests"]["spotify"] >= 2
+    # The job's own requests, exactly: what the fake saw before any follow-up ran.
+    requests = job["result"]["requests"]
+    assert requests["deezer"] == len(fake_providers.records("deezer")) >= 2
+    assert requests["spotify"] >= 2 and requests["musicbrainz"] == 0
     assert client.get("/api/enrichment/status").json["last_job_completed"] is True
 
 

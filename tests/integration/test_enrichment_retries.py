@@ -15,7 +15,7 @@ from soulspot.extensions import db, providers
 from soulspot.jobs import get_queue
 from soulspot.models import Album, Artist, Candidate
 from soulspot.models.base import utcnow
-from soulspot.services.enrichment import EnrichmentFailed, EnrichmentSettings, run_enrichment
+from soulspot.services.enrichment import EnrichmentError, EnrichmentSettings, run_enrichment
 from soulspot.services.enrichment.selection import Eligibility, count_eligible
 from tests.factories import add_album, add_artist
 from tests.fakes.faults import Faults
@@ -267,7 +267,7 @@ def test_after_a_network_outage_the_next_run_processes_every_artist(make_app, fa
         )
     )
     names = small_library(offline, fake_providers)
-    with pytest.raises(EnrichmentFailed) as failed:
+    with pytest.raises(EnrichmentError) as failed:
         run(offline)
     message = str(failed.value)
     assert message.startswith("spotify unreachable: Unavailable: spotify: ConnectionError")

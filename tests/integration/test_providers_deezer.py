@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests
 
-from soulspot.providers.errors import BadResponse, NotFound
+from soulspot.providers.errors import BadResponse, ProviderNotFound
 from soulspot.providers.factory import build_clients
 from tests.fakes.responses import DEEZER_NO_DATA
 
@@ -103,9 +103,9 @@ def test_an_error_body_without_a_code_reads_clearly(fake_providers) -> None:
 
 
 def test_unknown_ids_are_not_found(fake_providers, fake_clients) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         fake_clients.deezer.get_artist(999999)
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         fake_clients.deezer.get_album(0)
     assert [r.status for r in fake_providers.records("deezer")] == [200, 404]
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 from PIL import Image
 
-from soulspot.providers.errors import NotFound
+from soulspot.providers.errors import ProviderNotFound
 from soulspot.providers.factory import build_clients
 
 
@@ -47,7 +47,7 @@ def test_lookups(fake_providers, fake_clients) -> None:
     assert info.aliases == ("The Artist", "TAFKAP")
     group = fake_clients.musicbrainz.get_release_group(album.mbid)
     assert (group.album_type, group.artist_ids) == ("compilation", (artist.mbid,))
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         fake_clients.musicbrainz.get_artist("00000000-0000-0000-0000-000000000000")
 
 

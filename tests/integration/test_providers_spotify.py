@@ -8,7 +8,7 @@ import pytest
 import requests
 from PIL import Image
 
-from soulspot.providers.errors import AuthError, NotConfigured, NotFound
+from soulspot.providers.errors import AuthError, NotConfigured, ProviderNotFound
 from soulspot.providers.factory import build_clients
 
 
@@ -112,7 +112,7 @@ def test_without_credentials_nothing_is_sent(fake_providers) -> None:
 
 
 def test_unknown_album_is_not_found(fake_providers, fake_clients) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         fake_clients.spotify.get_album("0" * 22)
 
 

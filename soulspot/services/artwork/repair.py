@@ -20,12 +20,13 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from soulspot.models.kinds import EntityKind
-from soulspot.providers.errors import NotFound, ProviderError, RateLimited
+from soulspot.providers.errors import ProviderError, ProviderNotFound, RateLimited
+from soulspot.services.artwork.deezer import DeezerImageFinder
 from soulspot.services.artwork.download import ArtworkContext, download_image
 from soulspot.services.artwork.records import (
     Outcome,
@@ -45,16 +46,6 @@ OUT_OF_TIME_NOTE = "Cut short after {budget:g} s: the skipped entities are left 
 RATE_LIMITED_NOTE = "Deezer asked us to wait: the skipped lookups are left to the next repair."
 #: Seconds one auto-fetch call may spend; work not started by then is left for the next call.
 AUTO_FETCH_BUDGET = 5.0
-
-
-class ImageFinder(Protocol):
-    """Finds an image URL for an entity that has none stored (API mode)."""
-
-    stopped: bool
-
-    def image_url(self, session: Session, target: Target) -> str | None:
-        """The URL, or None when there is no confident match; raises ProviderError."""
-        ...
 
 
 @dataclass
@@ -105,7 +96,7 @@ def repair_artwork(
     limit: int | None = 100,
     batch_size: int = 200,
     use_api: bool = False,
-    finder: ImageFinder | None = None,
+    finder: DeezerImageFinder | None = None,
     on_progress: Progress | None = None,
     budget: float | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -160,7 +151,7 @@ def repair_artwork(
 def auto_fetch_images(
     session: Session,
     context: ArtworkContext,
-    finder: ImageFinder | None,
+    finder: DeezerImageFinder | None,
     *,
     entity_type: str | None = None,
     limit: int = 20,
@@ -188,7 +179,7 @@ def process_targets(
     kind: EntityKind,
     targets: list[Target],
     counts: KindCounts,
-    finder: ImageFinder | None = None,
+    finder: DeezerImageFinder | None = None,
     *,
     deadline: float | None = None,
 ) -> bool:
@@ -234,7 +225,7 @@ def _find_url(
     session: Session,
     context: ArtworkContext,
     target: Target,
-    finder: ImageFinder | None,
+    finder: DeezerImageFinder | None,
     counts: KindCounts,
 ) -> str | None:
     """The URL an API lookup finds, or None after counting the target as skipped or failed."""
@@ -247,7 +238,7 @@ def _find_url(
         record_outcome(session, Outcome(target.kind, target.id, error=error), context.now())
         counts.add("failed")
         return None
-    except NotFound as error:
+    except ProviderNotFound as error:
         log.info("artwork %s %s: Deezer has no such id: %s", target.kind, target.id, error)
         outcome = Outcome(target.kind, target.id, error=ArtworkError(Reason.NOT_FOUND, str(error)))
         record_outcome(session, outcome, context.now())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from soulspot.services.enrichment.engine import (
-    EnrichmentFailed,
+    EnrichmentError,
     EnrichmentSettings,
     enrich_artist,
     run_enrichment,
 )
 
-__all__ = ["EnrichmentFailed", "EnrichmentSettings", "enrich_artist", "run_enrichment"]
+__all__ = ["EnrichmentError", "EnrichmentSettings", "enrich_artist", "run_enrichment"]

@@ -6,6 +6,7 @@ import logging
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,7 +37,7 @@ MAX_ERRORS_KEPT = 20
 UNREACHABLE_AFTER = 5
 
 
-class EnrichmentFailed(Exception):
+class EnrichmentError(Exception):
     """The run cannot work (Spotify refused our credentials) or a provider is unreachable.
 
     `result` is the run's report when the run got to its end (the work done is committed).
@@ -202,7 +203,7 @@ def run_enrichment(
     }
     if run.unreachable:
         message = "; ".join(f"{name} unreachable: {why}" for name, why in run.unreachable.items())
-        raise EnrichmentFailed(message, result=result)
+        raise EnrichmentError(message, result=result)
     return result
 
 
@@ -240,7 +241,11 @@ def _process(
     now: Callable[[], datetime],
 ) -> None:
     # Providers have separate rate limits, so their look-ups for one artist run side by side.
-    futures = [(side, pool.submit(lookup_artist, side, item, rules)) for side in list(run.sides)]
+    # Each look-up runs in a copy of this context, so a job's request tally counts it.
+    futures = [
+        (side, pool.submit(copy_context().run, lookup_artist, side, item, rules))
+        for side in list(run.sides)
+    ]
     lookups: list[Lookup] = []
     outcome_flags: set[EnrichmentOutcome] = set()
     for side, future in futures:
@@ -248,7 +253,7 @@ def _process(
         try:
             lookups.append(future.result())
         except AuthError as error:
-            raise EnrichmentFailed(f"{side.name} refused our credentials: {error}") from error
+            raise EnrichmentError(f"{side.name} refused our credentials: {error}") from error
         except (RateLimited, NotConfigured) as error:
             run.defer(side, f"deferred to the next run: {error}")
         except ProviderError as error:

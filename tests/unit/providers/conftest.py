@@ -9,9 +9,7 @@ import pytest
 
 from soulspot.providers.http import HttpClient, HttpSettings
 from tests.fakes.clock import VirtualClock
-
-BASE = "https://provider.test/api"
-UA = "SoulSpot/test ( https://example.org/contact )"
+from tests.support.providers import BASE, UA
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from soulspot.providers.deezer import DeezerClient
-from soulspot.providers.errors import BadResponse, NotFound, RateLimited
+from soulspot.providers.errors import BadResponse, ProviderNotFound, RateLimited
 from tests.fakes.recorded import recorded
 
 API = "https://api.deezer.test"
@@ -59,7 +59,7 @@ def test_get_artist_parses_a_lookup(requests_mock, client) -> None:
 def test_unknown_id_with_http_200_is_not_found(requests_mock, client) -> None:
     body = recorded("recorded/deezer/error_artist_not_found_no_data_800.json")
     requests_mock.get(f"{API}/artist/-1", json=body)
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         client.get_artist(-1)
     assert requests_mock.call_count == 1
 
@@ -67,7 +67,7 @@ def test_unknown_id_with_http_200_is_not_found(requests_mock, client) -> None:
 def test_unknown_id_with_http_404_is_not_found(requests_mock, client) -> None:
     body = recorded("recorded/deezer/error_album_0_http404_no_data_800.json")
     requests_mock.get(f"{API}/album/0", status_code=404, json=body)
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         client.get_album(0)
 
 
@@ -102,7 +102,7 @@ def test_other_in_body_errors_are_bad_responses(requests_mock, client) -> None:
 @pytest.mark.parametrize(
     ("dropped", "raised", "message"),
     [
-        ((), NotFound, "deezer: error 800: DataException: no data"),
+        ((), ProviderNotFound, "deezer: error 800: DataException: no data"),
         (("code",), BadResponse, "deezer: DataException: no data"),
         (("code", "type"), BadResponse, "deezer: no data"),
         (("code", "type", "message"), BadResponse, "deezer: error {}"),
@@ -195,5 +195,5 @@ def test_album_tracks_read_every_page(requests_mock, client) -> None:
 def test_unknown_path_is_not_found(requests_mock, client) -> None:
     body = recorded("recorded/deezer/error_unknown_path_http404.json")
     requests_mock.get(f"{API}/artist/27", status_code=404, json=body)
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         client.get_artist(27)

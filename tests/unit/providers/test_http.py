@@ -8,14 +8,14 @@ import requests
 from soulspot.providers.errors import (
     AuthError,
     BadResponse,
-    NotFound,
     ProviderError,
+    ProviderNotFound,
     RateLimited,
     Unavailable,
 )
 from soulspot.providers.http import user_agent
 from soulspot.providers.statuses import TransientError, parse_retry_after
-from tests.unit.providers.conftest import BASE, UA
+from tests.support.providers import BASE, UA
 
 URL = f"{BASE}/things/1"
 
@@ -149,8 +149,8 @@ def test_503_retry_after_is_used_when_reasonable(requests_mock, make_http, clock
 @pytest.mark.parametrize(
     ("status", "body", "error"),
     [
-        (404, {"error": {"status": 404, "message": "non existing id"}}, NotFound),
-        (410, {"error": {"status": 410, "message": "Gone"}}, NotFound),
+        (404, {"error": {"status": 404, "message": "non existing id"}}, ProviderNotFound),
+        (410, {"error": {"status": 410, "message": "Gone"}}, ProviderNotFound),
         (401, {"error": {"status": 401, "message": "The access token expired"}}, AuthError),
         (403, {"error": {"status": 403, "message": "Forbidden"}}, AuthError),
         (400, {"error": "invalid_client", "error_description": "Invalid client"}, AuthError),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from soulspot.providers.errors import NotFound, Unavailable
+from soulspot.providers.errors import ProviderNotFound, Unavailable
 from soulspot.providers.musicbrainz import MusicBrainzClient
 from soulspot.providers.queries import lucene_escape, phrase
 from tests.fakes.recorded import recorded
@@ -192,5 +192,5 @@ def test_busy_every_time_is_unavailable(requests_mock, client) -> None:
 
 def test_unknown_mbid_is_not_found(requests_mock, client) -> None:
     requests_mock.get(f"{API}/release-group/x", status_code=404, json={"error": "Not Found"})
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         client.get_release_group("x")

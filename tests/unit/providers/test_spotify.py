@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from soulspot.providers.errors import AuthError, NotConfigured, NotFound
+from soulspot.providers.errors import AuthError, NotConfigured, ProviderNotFound
 from soulspot.providers.spotify import SpotifyClient
 from tests.fakes.recorded import recorded
 
@@ -205,7 +205,7 @@ def test_missing_artist_is_not_found(requests_mock, make_client, token) -> None:
         status_code=404,
         json={"error": {"status": 404, "message": "non existing id"}},
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(ProviderNotFound):
         make_client().get_artist("nope")
 
 
