@@ -46,10 +46,11 @@ def noise_jpeg(side: int) -> bytes:
 def measure(base_url: str, count: int, workers: int) -> dict[str, Any]:
     """In a child process: a fresh app and library of `count` artists, one repair, figures."""
     from soulspot import create_app, database
-    from soulspot.extensions import artwork, db
+    from soulspot.extensions import db
     from soulspot.lifecycle import shutdown_app
     from soulspot.models import Artist
     from soulspot.services.artwork import repair_artwork
+    from soulspot.wiring import artwork
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(

@@ -24,9 +24,10 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 from sqlalchemy import func, select  # noqa: E402
 
 from soulspot import create_app, database  # noqa: E402
-from soulspot.extensions import db, providers  # noqa: E402
+from soulspot.extensions import db  # noqa: E402
 from soulspot.models import Album, Artist  # noqa: E402
 from soulspot.services.enrichment import EnrichmentSettings, run_enrichment  # noqa: E402
+from soulspot.wiring import providers  # noqa: E402
 from tests.factories import add_album, add_artist  # noqa: E402
 from tests.fakes.server import FakeProviders  # noqa: E402
 

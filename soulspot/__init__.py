@@ -10,9 +10,8 @@ from typing import Any
 from flask import Flask
 
 from soulspot import config as config_module
-from soulspot import database, lifecycle
+from soulspot import database, lifecycle, wiring
 from soulspot.errors import register_error_handlers
-from soulspot.extensions import init_artwork, init_providers
 from soulspot.security import register_request_guards
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,8 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config_module.load_config(app, config)
     _configure_logging(app.config["LOG_LEVEL"])
     database.init_app(app)
-    init_providers(app)
-    init_artwork(app)
+    wiring.init_app(app)
     register_request_guards(app)
     _register_blueprints(app)
     register_error_handlers(app)

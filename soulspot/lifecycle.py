@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from soulspot import database
-from soulspot.extensions import artwork, providers
+from soulspot.wiring import artwork, providers
 
 
 def start_jobs(app: Flask) -> None:

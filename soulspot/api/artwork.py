@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template
 
 from soulspot.api.params import bool_arg, entity_kind_arg, int_arg
-from soulspot.extensions import artwork, db, providers
+from soulspot.extensions import db
 from soulspot.providers.errors import ProviderError
 from soulspot.services import artwork as artwork_service
 from soulspot.services.artwork.deezer import DeezerImageFinder, image_finder
+from soulspot.wiring import artwork, providers
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,12 @@ from flask import Blueprint, jsonify
 from soulspot.api.params import entity_kind_arg, enum_arg, json_body, page_args
 from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
-from soulspot.extensions import db, providers
+from soulspot.extensions import db
 from soulspot.jobs import require_queue
 from soulspot.models import Candidate, CandidateStatus, EntityKind, JobType, ProviderKind
 from soulspot.services import candidates as candidate_service
 from soulspot.services import status as status_service
+from soulspot.wiring import providers
 
 bp = Blueprint("enrichment", __name__, url_prefix="/enrichment")
 

@@ -23,13 +23,11 @@ from soulspot.extensions import db
 from soulspot.jobs.lock import ProcessLockHolder
 from soulspot.models import Job, JobStatus, JobType, WorkKind
 from soulspot.models.base import utcnow
-from soulspot.models.jobs import ACTIVE_STATUSES
+from soulspot.models.jobs import ACTIVE_STATUSES, CANCELLED, INTERRUPTED
 from soulspot.services import work_queue
 
 log = logging.getLogger(__name__)
 
-INTERRUPTED = "interrupted"
-CANCELLED = "cancelled"
 SCHEDULE_PREFIX = "schedule:"
 HEARTBEAT_JOB = "scheduler-lock-heartbeat"
 HEARTBEAT_EXECUTOR = "heartbeat"

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from soulspot.extensions import artwork, providers
 from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
 from soulspot.models import EntityKind, JobType, WorkKind
 from soulspot.providers.stats import counting_requests
@@ -21,6 +20,7 @@ from soulspot.services.enrichment import (
 )
 from soulspot.services.scanning import scan_library
 from soulspot.services.work_queue import Handler
+from soulspot.wiring import artwork, providers
 
 
 def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:

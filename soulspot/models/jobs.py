@@ -28,6 +28,9 @@ class JobStatus(enum.StrEnum):
 
 
 ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)
+#: Job.error of a job that a process died with, and of one stopped by a cancel request.
+INTERRUPTED = "interrupted"
+CANCELLED = "cancelled"
 _ACTIVE_SQL = text("status IN ('PENDING', 'RUNNING')")
 
 

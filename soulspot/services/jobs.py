@@ -6,10 +6,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from soulspot.errors import InvalidStateError, NotFoundError
-from soulspot.jobs.queue import CANCELLED
 from soulspot.models import Job, JobStatus, JobType
 from soulspot.models.base import utcnow
-from soulspot.models.jobs import ACTIVE_STATUSES
+from soulspot.models.jobs import ACTIVE_STATUSES, CANCELLED
 
 FINISHED_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 

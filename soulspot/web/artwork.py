@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, send_file
 
-from soulspot.extensions import artwork, db
+from soulspot.extensions import db
 from soulspot.models.kinds import EntityKind
 from soulspot.services.artwork import local_image
+from soulspot.wiring import artwork
 
 bp = Blueprint("artwork_files", __name__, url_prefix="/artwork")
 

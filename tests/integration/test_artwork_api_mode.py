@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from soulspot.extensions import artwork, db
+from soulspot.extensions import db
 from soulspot.models import Album, Artist
 from soulspot.providers.errors import Unavailable
 from soulspot.services.artwork import ArtworkError, Reason, auto_fetch_images
+from soulspot.wiring import artwork
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
 from tests.support.artwork import assert_only_images, image_bytes, served_image

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from soulspot.extensions import artwork, db
+from soulspot.extensions import db
 from soulspot.jobs.runners import build_work_handlers
 from soulspot.models import Album, Artist, JobStatus, WorkKind
 from soulspot.models.kinds import EntityKind
 from soulspot.services import work_queue
 from soulspot.services.artwork.records import find_missing
 from soulspot.services.artwork.repair import KindCounts, process_targets, repair_artwork
+from soulspot.wiring import artwork
 from tests.factories import add_album, add_artist
 from tests.fakes.server import FakeProviders
 from tests.support.artwork import (

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from soulspot.extensions import db, providers
+from soulspot.extensions import db
 from soulspot.jobs import get_queue
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, Job
 from soulspot.models.base import utcnow
 from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
+from soulspot.wiring import providers
 from tests.factories import add_album, add_artist
+from tests.support.enrichment import enrich_once
 
 UK_ALBUMS = [
     ("The Story of Simon Simopath", 1967),
@@ -62,15 +64,7 @@ def _library(session, name, albums, tracks=10):
     return artist.id
 
 
-def _run(app):
-    with app.app_context():
-        clients = providers(app)
-        return run_enrichment(
-            db.session,
-            spotify=clients.spotify,
-            deezer=clients.deezer,
-            settings=EnrichmentSettings.from_config(app.config),
-        )
+_run = enrich_once
 
 
 def test_the_uk_nirvana_library_never_gets_the_grunge_band(app, catalog, fake_providers):

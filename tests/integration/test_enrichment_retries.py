@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from soulspot.extensions import db, providers
+from soulspot.extensions import db
 from soulspot.jobs import get_queue
 from soulspot.models import Album, Artist, Candidate
-from soulspot.models.base import utcnow
-from soulspot.services.enrichment import EnrichmentError, EnrichmentSettings, run_enrichment
+from soulspot.services.enrichment import EnrichmentError, EnrichmentSettings
 from soulspot.services.enrichment.selection import Eligibility, count_eligible
 from tests.factories import add_album, add_artist
 from tests.fakes.faults import Faults
 from tests.fakes.server import FakeProviders
+from tests.support.enrichment import enrich_once
 
 T0 = datetime(2024, 5, 1, 3, 0, tzinfo=UTC)
 READ_TIMEOUT = 0.15
@@ -142,16 +141,7 @@ def fill_library(app: Any, library: list[LocalArtistSpec]) -> None:
         db.session.commit()
 
 
-def run(app: Any, now: Callable[[], datetime] = utcnow) -> dict[str, Any]:
-    with app.app_context():
-        clients = providers(app)
-        return run_enrichment(
-            db.session,
-            spotify=clients.spotify,
-            deezer=clients.deezer,
-            settings=EnrichmentSettings.from_config(app.config),
-            now=now,
-        )
+run = enrich_once
 
 
 def links_and_candidates(app: Any) -> dict[str, Any]:

@@ -6,12 +6,12 @@ import time
 
 import pytest
 
-from soulspot.extensions import db, providers
+from soulspot.extensions import db
 from soulspot.jobs import get_queue
 from soulspot.models import Album, Artist, EntityKind, QueuedWork, WorkKind
 from soulspot.services import work_queue
-from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
 from tests.factories import add_album, add_artist, add_candidate
+from tests.support.enrichment import enrich_once
 
 ALBUMS = [("Parklife", 1994), ("The Great Escape", 1995), ("13", 1999)]
 
@@ -126,18 +126,14 @@ def test_an_automatic_link_queues_its_artwork_but_no_album_match(make_app, fake_
         for title, year in ALBUMS:
             add_album(db.session, artist, title, release_year=year)
         db.session.commit()
-        clients = providers(app)
-        run_enrichment(
-            db.session,
-            spotify=clients.spotify,
-            deezer=clients.deezer,
-            settings=EnrichmentSettings.from_config(app.config),
-        )
+        artist_id = artist.id
+    enrich_once(app)
+    with app.app_context():
         queued = {(w.work, w.entity_type) for w in db.session.query(QueuedWork)}
         assert queued == {
             (WorkKind.ARTWORK_FETCH, EntityKind.ARTIST),
             (WorkKind.ARTWORK_FETCH, EntityKind.ALBUM),
         }
         assert db.session.query(QueuedWork).count() == 1 + len(ALBUMS)
-        linked = db.session.get(Artist, artist.id)
+        linked = db.session.get(Artist, artist_id)
         assert linked.link_sources["spotify"]["source"] == "automatic"

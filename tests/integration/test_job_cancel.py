@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from soulspot.extensions import db, providers
+from soulspot.extensions import db
 from soulspot.jobs.queue import INTERRUPTED, run_job, submit_job
 from soulspot.jobs.runners import build_runners
 from soulspot.models import Artist, Job, JobStatus, JobType
 from soulspot.models.base import utcnow
 from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
+from soulspot.wiring import providers
 from tests.factories import add_artist
 
 
