@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ColumnElement, Float, ForeignKey, Index, Integer, String, and_
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from soulspot.extensions import db
@@ -66,6 +77,11 @@ class Artist(TimestampMixin, db.Model):
     enrichment_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Why each provider link is there: {"spotify": {"source", "score", "linked_at"}, ...}.
     link_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    #: MusicBrainz aliases of the resolved artist (fetched once), used in name matching.
+    aliases: Mapped[list[str] | None] = mapped_column(JSON)
+    #: When MusicBrainz was last asked about this artist (found or not): re-asked after
+    #: MUSICBRAINZ_RECHECK_DAYS.
+    musicbrainz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     albums: Mapped[list[Album]] = relationship(
         back_populates="artist", cascade="all, delete-orphan", passive_deletes=True
@@ -96,6 +112,7 @@ class Album(TimestampMixin, db.Model):
     cover_path: Mapped[str | None] = mapped_column(String(1024))
     has_local_files: Mapped[bool] = mapped_column(Boolean, default=False)
     link_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    musicbrainz_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     artist: Mapped[Artist] = relationship(back_populates="albums")
     tracks: Mapped[list[Track]] = relationship(
@@ -134,8 +151,18 @@ class Track(TimestampMixin, db.Model):
     file_path: Mapped[str | None] = mapped_column(String(4096), unique=True)
     file_size: Mapped[int | None] = mapped_column(Integer)
     file_mtime: Mapped[float | None] = mapped_column(Float)
+    #: The provider track of a provider-only track (a fetched discography), one per album.
+    deezer_id: Mapped[str | None] = mapped_column(String(32))
+    spotify_uri: Mapped[str | None] = mapped_column(String(64))
     # The file's own year tag: an album's year and the split of same-titled albums are
     # decided from the years of its tracks, without opening the files again.
     release_year: Mapped[int | None] = mapped_column(Integer)
 
     album: Mapped[Album] = relationship(back_populates="tracks")
+
+    __table_args__ = (
+        # A fetched discography never stores one provider track twice in an album, even
+        # when two fetches of one artist run at once.
+        UniqueConstraint("album_id", "deezer_id", name="uq_tracks_album_deezer"),
+        UniqueConstraint("album_id", "spotify_uri", name="uq_tracks_album_spotify"),
+    )
