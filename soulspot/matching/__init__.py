@@ -2,6 +2,7 @@
 
 from soulspot.matching.albums import match_albums, score_album
 from soulspot.matching.normalize import (
+    is_placeholder,
     is_various_artists,
     name_similarity,
     normalize_name,
@@ -17,6 +18,7 @@ __all__ = [
     "LocalArtist",
     "Scored",
     "decide",
+    "is_placeholder",
     "is_various_artists",
     "match_albums",
     "name_similarity",

@@ -10,11 +10,39 @@ from soulspot.matching.normalize import (
     key_similarity,
     name_similarity,
     title_key,
+    tokens,
 )
 from soulspot.matching.types import LocalAlbum, Scored
 from soulspot.providers.types import AlbumInfo
 
 TITLE_MATCH = 0.88  # title similarity from which a local album counts as found
+#: MusicBrainz secondary types of a release group that is another record than the studio
+#: album of the same title, with the local title words that say a local album is one.
+OTHER_RECORDINGS = {
+    "Live": ("live", "unplugged", "concert"),
+    "Remix": ("remix", "remixes", "remixed"),
+    "Demo": ("demo", "demos"),
+    "DJ-mix": ("mix", "mixed"),
+    "Mixtape/Street": ("mixtape",),
+    "Interview": ("interview", "interviews"),
+    "Spokenword": ("spoken",),
+    "Audiobook": ("audiobook",),
+    "Audio drama": ("drama",),
+    "Field recording": ("field",),
+}
+
+
+def another_recording(local_title: str, album: AlbumInfo) -> bool:
+    """The group is a live, remix, demo (...) release that the local title does not name.
+
+    Such a group never stands in for the studio album, whatever its title: a local
+    "Nevermind" is not MusicBrainz's live "Nevermind", a local "Nevermind (Live)" may be.
+    """
+    kinds = [kind for kind in album.secondary_types if kind in OTHER_RECORDINGS]
+    if not kinds:
+        return False
+    words = set(tokens(local_title))
+    return not any(words & set(OTHER_RECORDINGS[kind]) for kind in kinds)
 
 
 def _album_year(album: AlbumInfo) -> int | None:
@@ -56,7 +84,7 @@ def match_albums(
         local_key = title_key(local.title)
         for j, (album, key) in enumerate(zip(discography, disc_keys, strict=True)):
             similarity = key_similarity(local_key, key, floor=TITLE_MATCH)
-            if similarity < TITLE_MATCH:
+            if similarity < TITLE_MATCH or another_recording(local.title, album):
                 continue
             rank = (
                 round(similarity, 3),
@@ -108,10 +136,13 @@ def score_album(local: LocalAlbum, artist_name: str, candidate: AlbumInfo) -> Sc
     )
     score = title * (0.75 if artist is None else artist) * (rest + 0.10 * edition + 0.05 * fit)
     corroborated = year == 1.0 or tracks == 1.0
-    eligible = title >= SURE and (artist or 0.0) >= SURE and corroborated
+    other = another_recording(local.title, candidate)
+    eligible = title >= SURE and (artist or 0.0) >= SURE and corroborated and not other
     reasons = [f"title similarity {title:.2f}"]
     if not edition:
         reasons.append("another edition than the local one")
+    if other:
+        reasons.append(f"a {'/'.join(candidate.secondary_types).lower()} release, not the album")
     if not eligible:
         reasons.append("not enough evidence to link without review")
     breakdown = {
@@ -121,6 +152,7 @@ def score_album(local: LocalAlbum, artist_name: str, candidate: AlbumInfo) -> Sc
         "tracks": None if tracks is None else round(tracks, 3),
         "same_edition": edition,
         "album_type": candidate.album_type,
+        "secondary_types": list(candidate.secondary_types),
         "auto_eligible": eligible,
         "reasons": reasons,
     }

@@ -8,8 +8,10 @@ from typing import Any
 
 from soulspot.matching.albums import match_albums, years_agree
 from soulspot.matching.normalize import (
+    CLOSE,
     SURE,
     Key,
+    is_placeholder,
     is_various_artists,
     key_similarity,
     name_key,
@@ -24,31 +26,34 @@ GENERIC_WEIGHT = 0.25  # "Greatest Hits" or a self-titled album barely tells nam
 YEAR_BONUS = 0.5  # extra support points of a found album whose year agrees (within a year)
 SUPPORT_POINTS = 1.5  # support points that saturate the evidence (1 album + year, or 2 albums)
 OVERLAP_SLACK = 0.3  # a share of 70 % found counts fully: local rarities are often missing
+# Distinctive local albums, years agreeing, in a candidate's own discography that confirm a
+# close but unsure name ("Martha Reeves & the Vandellas" for "Martha and the Vandellas").
+CONFIRMING_ALBUMS = 3
 _EPSILON = 1e-9
-_VA_REASON = "a Various Artists placeholder is never linked to an artist"
+_PLACEHOLDER_REASON = "a placeholder (Various Artists, unknown artist) is never linked to an artist"
 
 
-def _is_generic(key: Key, artist: Key) -> bool:
+def _is_generic(key: Key, artist: str) -> bool:
+    # Self-titled as a title too: name keys drop a leading "The", title keys keep it.
     return (
         key.text in GENERIC_TITLES
         or key.text.startswith(GENERIC_PREFIXES)
-        or key.compact == artist.compact
+        or key.compact in (name_key(artist).compact, title_key(artist).compact)
         or len(key.compact) <= 2
     )
 
 
 def _evidence(local: LocalArtist, own: Sequence[AlbumInfo]) -> dict[str, Any]:
     """What the candidate's discography says: share found, support points, year agreement."""
-    artist = name_key(local.name)
     matches = match_albums(local.albums, own)
     groups: dict[str, tuple[Key, list[int]]] = {}  # "X" and "X (Deluxe)" count once
     for index, album in enumerate(local.albums):
         key = title_key(album.title)
         groups.setdefault(key.text, (key, []))[1].append(index)
     total = found = points = 0.0
-    compared = agreed = distinct = matched = 0
+    compared = agreed = distinct = matched = confirming = 0
     for key, members in groups.values():
-        weight = GENERIC_WEIGHT if _is_generic(key, artist) else 1.0
+        weight = GENERIC_WEIGHT if _is_generic(key, local.name) else 1.0
         total += weight
         hits = [i for i in members if i in matches]
         if not hits:
@@ -59,6 +64,7 @@ def _evidence(local: LocalArtist, own: Sequence[AlbumInfo]) -> dict[str, Any]:
         matched += 1
         found += weight
         distinct += weight == 1.0
+        confirming += weight == 1.0 and any(verdicts)
         points += weight * (1 + YEAR_BONUS * any(verdicts))
     overlap = found / total
     support = min(1.0, points / SUPPORT_POINTS)
@@ -68,6 +74,7 @@ def _evidence(local: LocalArtist, own: Sequence[AlbumInfo]) -> dict[str, Any]:
         "albums_matched": matched,
         "albums_local": len(groups),
         "distinct_matched": distinct,
+        "confirming": confirming,
         "year": round(agreed / compared, 3) if compared else None,
         "matched": [
             {"local": local.albums[i].title, "title": album.title, "id": album.id}
@@ -102,6 +109,7 @@ def _no_evidence(local: LocalArtist) -> dict[str, Any]:
         "albums_matched": 0,
         "albums_local": len(local.albums),
         "distinct_matched": 0,
+        "confirming": 0,
         "year": None,
         "matched": [],
     }
@@ -110,6 +118,7 @@ def _no_evidence(local: LocalArtist) -> dict[str, Any]:
 def _breakdown(name: float, facts: dict[str, Any], **rest: Any) -> dict[str, Any]:
     evidence = facts.pop("evidence")
     facts.pop("distinct_matched")
+    facts.pop("confirming")
     return {"name": round(name, 3), "evidence": round(evidence, 3), **facts, **rest}
 
 
@@ -133,14 +142,20 @@ def score_artist(
     albums found in the candidate's own discography, support = min(1, points / 1.5) with
     1 point per album found (0.25 for a generic or self-titled title), +50 % when its year
     agrees. Unknown genres count 0.5, unknown popularity 0. The candidate may auto-apply
-    only with a name similarity >= SURE and at least one distinctive local album found.
+    with a name similarity >= SURE and at least one distinctive local album found, or with a
+    name >= CLOSE that CONFIRMING_ALBUMS distinctive albums with agreeing years confirm; a
+    confirmed name counts 1.0 in the score. A tribute act's name is halved, so never is.
     """
-    if is_various_artists(local.name) or is_various_artists(candidate.name):
+    if is_placeholder(local.name) or is_placeholder(candidate.name):
         facts = _no_evidence(local)
-        breakdown = _breakdown(0.0, facts, auto_eligible=False, reasons=[_VA_REASON])
+        breakdown = _breakdown(0.0, facts, auto_eligible=False, reasons=[_PLACEHOLDER_REASON])
         return Scored(0.0, breakdown, candidate)
     local_key = name_key(local.name)
-    name = max(key_similarity(local_key, name_key(n)) for n in (candidate.name, *candidate.aliases))
+    name = max(
+        key_similarity(name_key(mine), name_key(theirs))
+        for mine in (local.name, *local.aliases)
+        for theirs in (candidate.name, *candidate.aliases)
+    )
     reasons = [f"name similarity {name:.2f}"]
     if _tribute(local_key, candidate):  # halved: it can then never auto-apply
         name *= 0.5
@@ -151,16 +166,21 @@ def score_artist(
     else:
         facts = _evidence(local, own_releases(candidate.id, discography))
         reasons.append(f"{facts['albums_matched']} of {facts['albums_local']} local albums found")
+    confirmed = name >= CLOSE and facts["confirming"] >= CONFIRMING_ALBUMS
+    if confirmed:
+        reasons.append(f"{facts['confirming']} distinctive albums with agreeing years confirm it")
     genres = _genre_overlap(local.genres, candidate.genres)
     popularity = _popularity(candidate)
-    score = name * (0.50 + 0.44 * facts["evidence"] + 0.05 * (0.5 if genres is None else genres))
+    weight = 1.0 if confirmed else name
+    score = weight * (0.50 + 0.44 * facts["evidence"] + 0.05 * (0.5 if genres is None else genres))
     score = min(1.0, score + 0.01 * (popularity or 0.0))
-    eligible = name >= SURE and facts["distinct_matched"] > 0
+    eligible = confirmed or (name >= SURE and facts["distinct_matched"] > 0)
     if not eligible:
         reasons.append("not enough evidence to link without review")
     breakdown = _breakdown(
         name,
         facts,
+        name_confirmed=confirmed,
         genres=None if genres is None else round(genres, 3),
         popularity=None if popularity is None else round(popularity, 3),
         auto_eligible=eligible,

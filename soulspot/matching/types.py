@@ -24,6 +24,8 @@ class LocalArtist:
     name: str
     albums: tuple[LocalAlbum, ...] = ()
     genres: tuple[str, ...] = ()
+    #: Other names it is known by (MusicBrainz aliases), matched like the name itself.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

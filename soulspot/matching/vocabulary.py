@@ -77,6 +77,43 @@ EDITION_FILLER = EDITION_TRIGGERS | frozenset(
     }
 )
 
+# A bracket or subtitle holding one of these describes the release ("Original Motion Picture
+# Soundtrack", "Bande originale du film", "The Official 2014 FIFA World Cup Song"): it weighs
+# little against the title.
+DESCRIPTIVE_TRIGGERS = frozenset(
+    {
+        "soundtrack",
+        "soundtracks",
+        "ost",
+        "score",
+        "picture",
+        "film",
+        "films",
+        "movie",
+        "filmmusik",
+        "cast",
+        "musical",
+        "series",
+        "television",
+        "tv",
+        "official",
+        "theme",
+        "inspired",
+        "bande",
+        "banda",
+        "colonna",
+        "trilha",
+        "sonora",
+    }
+)
+
+# Credits that end a name or title: "Song feat. X", "Alice ft Bob", "(with X)" in brackets.
+CREDITS = frozenset({"feat", "ft", "featuring"})
+BRACKET_CREDITS = CREDITS | {"with"}
+
+# Release-type words that are cosmetic in an artist name ("Alice (EP)", "Alice - Single").
+NAME_RELEASE_TYPES = frozenset({"ep", "single"})
+
 # Title words that make a different release: the same title with and without them differ.
 QUALIFIERS = {
     "live": "live",
@@ -123,8 +160,13 @@ SEQUENCE_WORDS = {
 _NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 NUMBER_WORDS = {word: str(value) for value, word in enumerate(_NUMBERS)}
 
-# Compact (space-free) folded spellings of "Various Artists" in the languages we meet.
-VARIOUS_ARTISTS = frozenset(
+# The artist the scanner files compilations under, and the artist of untagged files.
+VARIOUS_ARTISTS = "Various Artists"
+UNKNOWN_ARTIST = "Unknown Artist"
+
+# Compact (space-free) folded spellings of "Various Artists" in the languages we meet: a
+# compilation's album artist, never an artist of its own.
+VARIOUS_KEYS = frozenset(
     {
         "va",
         "various",
@@ -132,6 +174,7 @@ VARIOUS_ARTISTS = frozenset(
         "variousartists",
         "variosartistas",
         "varios",
+        "divers",
         "verschiedeneinterpreten",
         "verschiedenekunstler",
         "artistesdivers",
@@ -144,6 +187,26 @@ VARIOUS_ARTISTS = frozenset(
         "variasartistas",
         "roznewykonawcy",
         "vuariasuateisuto",
+    }
+)
+
+# Compact folded spellings of "no artist known" ("[unknown]" is MusicBrainz's and Picard's).
+UNKNOWN_KEYS = frozenset(
+    {
+        "unknown",
+        "unknownartist",
+        "unknownartists",
+        "artistunknown",
+        "unbekannt",
+        "unbekannterkunstler",
+        "unbekannterinterpret",
+        "artisteinconnu",
+        "inconnu",
+        "artistadesconocido",
+        "desconocido",
+        "artistasconosciuto",
+        "sconosciuto",
+        "onbekendeartiest",
     }
 )
 

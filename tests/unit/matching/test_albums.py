@@ -176,7 +176,62 @@ def test_album_breakdown_is_plain_data() -> None:
         "tracks": 1.0,
         "same_edition": True,
         "album_type": "album",
+        "secondary_types": [],
         "auto_eligible": True,
         "reasons": ["title similarity 1.00"],
     }
     assert scored.score == 1.0
+
+
+# Titles as Spotify lists soundtracks and anthologies; local tags often carry the bare title.
+SOUNDTRACKS = [
+    album("ntd", "No Time To Die (Original Motion Picture Soundtrack)", 2021),
+    album("httyd", "How To Train Your Dragon (Music From The Motion Picture)", 2010),
+    album("httyd2", "How To Train Your Dragon 2 (Music From The Motion Picture)", 2014),
+    album("mus", "Musique, Vol. 1: 1993–2005", 2006),
+]
+
+
+def test_a_soundtrack_is_found_under_its_bare_title_but_not_its_sequel() -> None:
+    local = [
+        LocalAlbum("No Time To Die", 2021),
+        LocalAlbum("How To Train Your Dragon", 2010),
+        LocalAlbum("Musique, Vol. 1", 2006),
+    ]
+    assert ids(match_albums(local, SOUNDTRACKS)) == {0: "ntd", 1: "httyd", 2: "mus"}
+    assert ids(match_albums([LocalAlbum("How To Train Your Dragon 3")], SOUNDTRACKS)) == {}
+
+
+def test_a_soundtrack_under_its_bare_title_may_auto_apply_with_its_year() -> None:
+    local = LocalAlbum("No Time To Die", 2021)
+    candidate = album("ntd", SOUNDTRACKS[0].title, 2021, artists=("Hans Zimmer",))
+    assert score_album(local, "Hans Zimmer", candidate).auto_eligible
+
+
+def _group(title: str, *secondary: str, year: int = 1991) -> AlbumInfo:
+    return AlbumInfo(
+        provider="musicbrainz",
+        id=f"{title}-{'-'.join(secondary)}",
+        title=title,
+        year=year,
+        album_type="album",
+        secondary_types=tuple(secondary),
+    )
+
+
+@pytest.mark.parametrize("kind", ["Live", "Remix", "Demo", "DJ-mix"])
+def test_a_live_or_remix_group_never_passes_for_the_studio_album(kind):
+    discography = [_group("Nevermind", kind)]
+    assert match_albums([LocalAlbum("Nevermind", 1991, 13)], discography) == {}
+    scored = score_album(LocalAlbum("Nevermind", 1991, 13), "Nirvana", discography[0])
+    assert not scored.auto_eligible and kind.lower() in " ".join(scored.breakdown["reasons"])
+
+
+def test_the_studio_group_wins_over_its_live_namesake_and_a_live_album_finds_its_own():
+    studio, live = _group("Unplugged"), _group("Unplugged", "Live", year=1994)
+    matched = match_albums(
+        [LocalAlbum("Unplugged", 1991, 10), LocalAlbum("Unplugged (Live)", 1994, 14)],
+        [live, studio],
+    )
+    assert matched == {0: studio, 1: live}
+    assert match_albums([LocalAlbum("Remixes 81-04", 2004, 20)], [_group("Remixes 81-04", "Remix")])

@@ -6,6 +6,7 @@ import pytest
 
 from soulspot.matching.albums import TITLE_MATCH
 from soulspot.matching.normalize import (
+    is_placeholder,
     is_various_artists,
     name_similarity,
     normalize_name,
@@ -247,3 +248,253 @@ def test_various_artists_spellings_are_recognised(name: str) -> None:
 )
 def test_ordinary_names_are_not_various_artists(name: str) -> None:
     assert not is_various_artists(name)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Alice feat Bob", "Alice"),
+        ("Alice ft Bob", "Alice"),
+        ("Eminem ft Rihanna", "Eminem"),
+        ("David Guetta feat Sia", "David Guetta"),
+        ("Jay-Z ft Kanye West & Rihanna", "Jay-Z"),
+        ("Mark Ronson FEAT Bruno Mars (Live)", "Mark Ronson (Live)"),
+    ],
+)
+def test_featuring_credits_without_a_full_stop_end_a_name(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+    assert name_similarity(a, b) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "bare"),
+    [
+        ("Song 1 feat Bob", "Song 1"),
+        ("Uptown Funk ft Bruno Mars", "Uptown Funk"),
+        ("Get Lucky feat Pharrell Williams (Live)", "Get Lucky (Live)"),
+        ("Stay ft Mikky Ekko - Single", "Stay"),
+    ],
+)
+def test_featuring_credits_without_a_full_stop_end_a_title(title: str, bare: str) -> None:
+    assert normalize_title(title) == normalize_title(bare)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Alice defeat Bob", "alice defeat bob"),
+        ("Draft Punk", "draft punk"),
+        ("Left Boy", "left boy"),
+        ("Soft Cell", "soft cell"),
+        ("Gift of Gab", "gift of gab"),
+        ("Featurecast", "featurecast"),
+        ("Ft Lauderdale", "ft lauderdale"),  # nothing before it: not a credit
+        ("Little Feat", "little feat"),  # nothing after it: the name itself
+    ],
+)
+def test_credit_words_inside_or_at_the_edge_of_a_name_are_the_name(name: str, key: str) -> None:
+    assert normalize_name(name) == key
+    assert normalize_title(name) == key
+
+
+@pytest.mark.parametrize(
+    ("dashed", "other"),
+    [
+        (
+            "Bob Dylan - 30th Anniversary Concert Celebration",
+            "Bob Dylan: 30th Anniversary Concert Celebration",
+        ),
+        (
+            "Woodstock - 40th Anniversary: Back to Yasgur's Farm",
+            "Woodstock: 40th Anniversary: Back to Yasgur's Farm",
+        ),
+        ("Nevermind - 2011 Remaster (Live)", "Nevermind (Live)"),
+        ("Abbey Road - 50th Anniversary Super Deluxe Edition", "Abbey Road"),
+        ("Rumours - 2004 Remaster", "Rumours"),
+        ("Nevermind - Deluxe Edition (Remastered)", "Nevermind"),  # its bracket belongs to it
+        ("Thriller: 25th Anniversary Edition", "Thriller"),
+    ],
+)
+def test_a_dash_tail_is_dropped_only_when_all_of_it_is_an_edition(dashed: str, other: str) -> None:
+    assert normalize_title(dashed) == normalize_title(other)
+    assert title_similarity(dashed, other) == 1.0
+
+
+def test_a_dash_subtitle_keeps_its_words() -> None:
+    assert normalize_title("Bob Dylan - 30th Anniversary Concert Celebration") == (
+        "bob dylan 30th anniversary concert celebration"
+    )
+    assert (
+        title_similarity("Woodstock - 40th Anniversary Back to Yasgur's Farm", "Woodstock") < SAME
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "bare"),
+    [
+        ("No Time To Die (Original Motion Picture Soundtrack)", "No Time To Die"),
+        ("How To Train Your Dragon (Music From The Motion Picture)", "How To Train Your Dragon"),
+        ("Encanto (Bande Originale Française du Film)", "Encanto"),
+        ("Hamilton (Original Broadway Cast Recording)", "Hamilton"),
+        ("Stranger Things (Music from the Netflix Original Series)", "Stranger Things"),
+        ("Coco (Banda Sonora Original en Español)", "Coco"),
+        ("Frozen (Original Motion Picture Soundtrack) [Deluxe Edition]", "Frozen"),
+    ],
+)
+def test_descriptive_brackets_weigh_little_against_the_title(title: str, bare: str) -> None:
+    assert title_similarity(title, bare) >= 0.9
+
+
+def test_a_bracketed_part_counts_less_than_the_same_words_outside_brackets() -> None:
+    assert title_similarity("One (Two)", "One") > title_similarity("One Two", "One")
+    assert title_similarity("Blue Lines (Massive)", "Blue Lines") > title_similarity(
+        "Blue Lines Massive", "Blue Lines"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Frozen II (Original Motion Picture Soundtrack)",
+            "Frozen (Original Motion Picture Soundtrack)",
+        ),
+        (
+            "Guardians of the Galaxy Vol. 2 (Original Motion Picture Soundtrack)",
+            "Guardians of the Galaxy (Original Motion Picture Soundtrack)",
+        ),
+        ("Kill Bill Vol. 1 (Original Soundtrack)", "Kill Bill Vol. 2 (Original Soundtrack)"),
+        ("Blackstar (Live)", "Blackstar"),
+        ("Random Access Memories (Remixes)", "Random Access Memories"),
+        ("Nebraska (Demo)", "Nebraska"),
+        ("Speak Now (Taylor's Version)", "Speak Now"),
+        ("Musique, Vol. 1: 1993–2005", "Musique, Vol. 2: 1993–2005"),
+        ("Star Wars: Episode IV", "Star Wars: Episode V"),
+        ("The Dark Side of the Moon - Live at Wembley 1974", "The Dark Side of the Moon"),
+    ],
+)
+def test_meaningful_brackets_and_subtitles_stay_meaningful(a: str, b: str) -> None:
+    assert title_similarity(a, b) < SAME
+
+
+@pytest.mark.parametrize(
+    ("title", "bare"),
+    [
+        ("Musique, Vol. 1: 1993–2005", "Musique, Vol. 1"),
+        (
+            "We Are One (Ole Ola) [The Official 2014 FIFA World Cup Song]",
+            "We Are One (Ole Ola)",
+        ),
+        (
+            "Waka Waka (This Time for Africa) [The Official 2010 FIFA World Cup Song]",
+            "Waka Waka (This Time for Africa)",
+        ),
+        ("Chronicles (1977-1986)", "Chronicles"),
+        ("Anthology: 1965–1975", "Anthology"),
+    ],
+)
+def test_years_inside_a_subtitle_are_not_release_numbers(title: str, bare: str) -> None:
+    assert title_similarity(title, bare) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Best of 1980–1990", "The Best of 1990–2000"),  # the title's own years
+        ("Live 1975–85", "Live"),
+        ("Now That's What I Call Music! 50", "Now That's What I Call Music! 51"),
+        ("Led Zeppelin - II", "Led Zeppelin - III"),  # a subtitle that is only a number
+    ],
+)
+def test_numbers_of_the_title_itself_stay_decisive(a: str, b: str) -> None:
+    assert title_similarity(a, b) <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("P!nk", "Pink"),
+        ("Ke$ha", "Kesha"),
+        ("A$AP Rocky", "ASAP Rocky"),
+        ("Travi$ Scott", "Travis Scott"),
+        ("$uicideboy$", "Suicideboys"),
+        ("Ty Dolla $ign", "Ty Dolla Sign"),
+        ("!llmind", "Illmind"),
+        ("Panic! at the Disco", "Panic at the Disco"),  # a trailing "!" is punctuation
+        ("¡Forward, Russia!", "Forward Russia"),
+    ],
+)
+def test_symbols_standing_for_letters_are_name_variants(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+
+
+def test_digits_and_bare_symbols_are_not_letters() -> None:
+    assert name_similarity("M83", "M") < 0.9
+    assert normalize_name("M83") == "m83"
+    assert normalize_name("!!!") == "!!!"
+    assert normalize_name("Wham!") == "wham"
+
+
+def test_an_ampersand_alone_is_the_word_and() -> None:
+    assert normalize_name("&") == normalize_name("and") == "and"
+    assert title_similarity("&", "and") == 1.0
+    assert normalize_name("+") == "+"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Alice (EP)", "Alice"),
+        ("Alice - EP", "Alice"),
+        ("Alice - Single", "Alice"),
+        ("Alice [Single]", "Alice"),
+    ],
+)
+def test_release_type_suffixes_are_cosmetic_in_names(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Meanwhile (EP)", "Meanwhile"), ("Meanwhile - EP", "Meanwhile"), ("Hurt - Single", "Hurt")],
+)
+def test_release_type_suffixes_are_cosmetic_in_titles(a: str, b: str) -> None:
+    assert normalize_title(a) == normalize_title(b)
+
+
+def test_release_type_words_inside_a_name_are_the_name() -> None:
+    assert normalize_name("Single Mothers") == "single mothers"
+    assert normalize_name("The EP Collection") == "ep collection"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "[unknown]",
+        "unknown",
+        "Unknown Artist",
+        "<Unknown>",
+        "",
+        "   ",
+        "Various Artists",
+        "VA",
+        "V.A.",
+        "Varios Artistas",
+        "Divers",
+    ],
+)
+def test_placeholders_are_recognised(name: str) -> None:
+    assert is_placeholder(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Unknown Mortal Orchestra", "The Unknowns", "Nirvana", "!!!", "Various Cruelties"]
+)
+def test_ordinary_names_are_not_placeholders(name: str) -> None:
+    assert not is_placeholder(name)
+
+
+def test_an_unknown_artist_is_not_a_compilation_artist() -> None:
+    assert not is_various_artists("[unknown]")
+    assert not is_various_artists("Unknown Artist")
+    assert is_various_artists("Divers")

@@ -352,3 +352,94 @@ def test_scored_is_what_the_caller_stores() -> None:
     assert isinstance(scored, Scored)
     assert scored.candidate is UK
     assert scored.breakdown["auto_eligible"] is scored.auto_eligible
+
+
+VANDELLAS = [
+    ("Come and Get These Memories", 1963),
+    ("Heat Wave", 1963),
+    ("Dance Party", 1965),
+    ("Watchout!", 1966),
+]
+
+
+def test_a_stylised_spelling_is_the_same_name() -> None:
+    albums = [("Missundaztood", 2001), ("Funhouse", 2008)]
+    local = local_artist("Pink", albums)
+    scored = score_artist(local, artist("p", "P!nk", 85), discography("p", albums))
+    assert scored.breakdown["name"] == 1.0
+    assert decide([scored]).auto_apply is scored
+
+
+def test_a_close_name_confirmed_by_its_discography_auto_applies() -> None:
+    # Renamed in 1967: the same group, a name similar but not sure.
+    local = local_artist("Martha and the Vandellas", VANDELLAS)
+    renamed = artist("m", "Martha Reeves & the Vandellas", 40)
+    namesake = artist("n", "Martha and the Vandella", 10)  # a closer name, nothing of theirs
+    scored = score_artist(local, renamed, discography("m", VANDELLAS[:3]))
+    other = score_artist(local, namesake, discography("n", [("Summer Nights", 2019)]))
+    assert 0.8 <= scored.breakdown["name"] < 0.9
+    assert scored.breakdown["name_confirmed"] and scored.auto_eligible
+    assert other.breakdown["name"] > scored.breakdown["name"] and not other.auto_eligible
+    assert decide([other, scored]).auto_apply is scored
+
+
+def test_the_mamas_and_the_papas_are_confirmed_by_three_distinctive_albums() -> None:
+    albums = [
+        ("If You Can Believe Your Eyes and Ears", 1966),
+        ("The Mamas & The Papas", 1966),  # self-titled: not distinctive
+        ("Deliver", 1967),
+        ("The Papas & The Mamas", 1968),
+    ]
+    local = local_artist("The Mamas & the Papas", albums)
+    candidate = artist("mp", "Mamas and Papas")
+    assert score_artist(local, candidate, discography("mp", albums)).auto_eligible
+    without_self_titled = [albums[0], albums[1], albums[2]]  # only two distinctive ones
+    scored = score_artist(local, candidate, discography("mp", without_self_titled))
+    assert not scored.auto_eligible
+
+
+@pytest.mark.parametrize(
+    "found",
+    [
+        VANDELLAS[:2],  # two albums are not overwhelming
+        [(title, None) for title, _ in VANDELLAS],  # years unknown
+        [(title, year + 10) for title, year in VANDELLAS],  # years disagree (reissues)
+    ],
+)
+def test_a_close_name_without_overwhelming_evidence_goes_to_review(found) -> None:
+    local = local_artist("Martha and the Vandellas", VANDELLAS)
+    scored = score_artist(
+        local, artist("m", "Martha Reeves & the Vandellas"), discography("m", found)
+    )
+    assert not scored.auto_eligible
+    assert not scored.breakdown["name_confirmed"]
+    assert decide([scored], threshold=0.0, margin=0.0).auto_apply is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Kesha", "Keisha"],  # "Keisha" is a close name: as sure as a namesake, no surer
+)
+def test_a_namesake_without_evidence_never_auto_applies(name: str) -> None:
+    local = local_artist("Kesha", [("Animal", 2010), ("Warrior", 2012), ("Rainbow", 2017)])
+    scored = score_artist(local, artist("k", name, 90), discography("k", [("Other", 2010)]))
+    assert not scored.auto_eligible
+    assert decide([scored], threshold=0.0, margin=0.0).auto_apply is None
+
+
+def test_a_tribute_act_with_the_same_albums_and_years_is_never_confirmed() -> None:
+    local = local_artist("Martha and the Vandellas", VANDELLAS)
+    tribute = artist("t", "Martha & the Vandellas Tribute Band", 90)
+    scored = score_artist(local, tribute, discography("t", VANDELLAS))
+    assert not scored.auto_eligible and not scored.breakdown["name_confirmed"]
+
+
+@pytest.mark.parametrize(
+    ("local_name", "candidate_name"),
+    [("[unknown]", "[unknown]"), ("Unknown Artist", "Unknown"), ("", "Nirvana"), ("Nirvana", "")],
+)
+def test_unknown_artist_placeholders_are_never_linked(local_name: str, candidate_name: str) -> None:
+    local = local_artist(local_name, UK_NIRVANA)
+    scored = score_artist(local, artist("u", candidate_name), UK_DISCOGRAPHY)
+    assert scored.score == 0.0 and not scored.auto_eligible
+    assert decide([scored]).candidates == []
