@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from soulspot.providers.dates import clean_date, date_precision, release_year
-from soulspot.providers.types import AlbumInfo, ArtistInfo
+from soulspot.providers.links import parse_link
+from soulspot.providers.types import AlbumInfo, ArtistInfo, ExternalLink, LinkKind
 
 PROVIDER = "musicbrainz"
 SITE = "https://musicbrainz.org"
@@ -36,8 +37,27 @@ def parse_genres(data: dict[str, Any]) -> tuple[str, ...]:
     return tuple(item["name"] for item in voted)
 
 
+def parse_links(data: dict[str, Any], kind: LinkKind) -> tuple[ExternalLink, ...]:
+    """The Spotify/Deezer pages of `kind` among the url relations (inc=url-rels), in order.
+
+    The relation type is not read: the same link type was "streaming music" and is "free
+    streaming" now; the URL itself says what it is. An ended relation (MusicBrainz's mark
+    that the page no longer stands for the entity) is left out, and so is a second link to
+    the same id (http and https, a locale path).
+    """
+    links: dict[tuple[str, str], ExternalLink] = {}
+    for relation in data.get("relations") or ():
+        url = relation.get("url")
+        if relation.get("ended") or not isinstance(url, dict):
+            continue  # not a url relation (artist, label, ...) or not current
+        link = parse_link(url.get("resource") or "")
+        if link is not None and link.kind == kind:
+            links.setdefault((link.provider, link.id), link)
+    return tuple(links.values())
+
+
 def parse_artist(data: dict[str, Any]) -> ArtistInfo:
-    """An artist from a lookup (inc=aliases+genres) or a search hit (score, tags)."""
+    """An artist from a lookup (aliases, genres, url-rels, release groups) or a search hit."""
     return ArtistInfo(
         provider=PROVIDER,
         id=data["id"],
@@ -48,6 +68,8 @@ def parse_artist(data: dict[str, Any]) -> ArtistInfo:
         disambiguation=data.get("disambiguation") or None,
         aliases=_names(data.get("aliases")),
         score=parse_score(data.get("score")),
+        links=parse_links(data, "artist"),
+        albums=tuple(parse_release_group(group) for group in data.get("release-groups") or ()),
     )
 
 
@@ -59,17 +81,24 @@ def album_type(data: dict[str, Any]) -> str | None:
     return primary.lower() if primary else None
 
 
+def _credited(data: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The credited names and artist ids of an artist credit (inc=artist-credits)."""
+    credits = [credit for credit in data.get("artist-credit") or () if "artist" in credit]
+    names = tuple(credit.get("name") or credit["artist"]["name"] for credit in credits)
+    return names, tuple(credit["artist"]["id"] for credit in credits)
+
+
 def parse_release_group(data: dict[str, Any]) -> AlbumInfo:
     """A release group from a lookup, a search hit or a browse page."""
-    credits = [credit for credit in data.get("artist-credit") or () if "artist" in credit]
+    artists, artist_ids = _credited(data)
     date = clean_date(data.get("first-release-date"))
     return AlbumInfo(
         provider=PROVIDER,
         id=data["id"],
         title=data["title"],
         uri=f"{SITE}/release-group/{data['id']}",
-        artists=tuple(credit.get("name") or credit["artist"]["name"] for credit in credits),
-        artist_ids=tuple(credit["artist"]["id"] for credit in credits),
+        artists=artists,
+        artist_ids=artist_ids,
         release_date=date,
         release_date_precision=date_precision(date),
         year=release_year(date),
@@ -78,6 +107,33 @@ def parse_release_group(data: dict[str, Any]) -> AlbumInfo:
         genres=parse_genres(data),
         disambiguation=data.get("disambiguation") or None,
         score=parse_score(data.get("score")),
+        links=parse_links(data, "album"),
+    )
+
+
+def parse_release(data: dict[str, Any]) -> AlbumInfo:
+    """A release from a lookup or a browse page; inc=url-rels adds its Spotify/Deezer links.
+
+    The type comes from the embedded release group, when the request asked for it.
+    """
+    artists, artist_ids = _credited(data)
+    date = clean_date(data.get("date"))
+    group = data.get("release-group") or {}
+    return AlbumInfo(
+        provider=PROVIDER,
+        id=data["id"],
+        title=data["title"],
+        uri=f"{SITE}/release/{data['id']}",
+        artists=artists,
+        artist_ids=artist_ids,
+        release_date=date,
+        release_date_precision=date_precision(date),
+        year=release_year(date),
+        album_type=album_type(group),
+        secondary_types=tuple(group.get("secondary-types") or ()),
+        genres=parse_genres(data),
+        disambiguation=data.get("disambiguation") or None,
+        links=parse_links(data, "album"),
     )
 
 
@@ -87,7 +143,9 @@ def parse_search(data: dict[str, Any], key: str) -> list[Any]:
     return [parse(item) for item in data[key]]
 
 
-def parse_browse(data: dict[str, Any]) -> tuple[list[AlbumInfo], int]:
-    """One page of an artist's release groups and the total count."""
-    groups = [parse_release_group(item) for item in data["release-groups"]]
-    return groups, int(data["release-group-count"])
+def parse_browse(data: dict[str, Any], key: str = "release-groups") -> tuple[list[AlbumInfo], int]:
+    """One browse page of release groups (`key="release-groups"`) or releases (`"releases"`)
+    and the total count."""
+    parse = parse_release_group if key == "release-groups" else parse_release
+    items = [parse(item) for item in data[key]]
+    return items, int(data[f"{key.removesuffix('s')}-count"])

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+#: The providers and kinds an ExternalLink names (the values of ProviderKind and EntityKind).
+LinkProvider = Literal["spotify", "deezer"]
+LinkKind = Literal["artist", "album"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,20 @@ def largest_image(images: tuple[ImageRef, ...]) -> ImageRef | None:
     if not images:
         return None
     return max(images, key=lambda image: (image.width or 0) * (image.height or 0))
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    """A Spotify or Deezer page of an artist or album, as another provider (MusicBrainz) links it.
+
+    `id` is the provider's own id (22 base62 characters on Spotify, digits on Deezer); `url`
+    is the link as sent.
+    """
+
+    provider: LinkProvider
+    kind: LinkKind
+    id: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class ArtistInfo:
     """An artist as a provider describes it.
 
     `score` is the provider's own search relevance (MusicBrainz), `fans` Deezer's fan count.
+    `links` are the artist's Spotify/Deezer pages that MusicBrainz links (its url relations).
     """
 
     provider: str
@@ -55,6 +75,9 @@ class ArtistInfo:
     aliases: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
     score: int | None = None
+    links: tuple[ExternalLink, ...] = ()
+    #: Release groups a MusicBrainz look-up carries (at most LOOKUP_RELEASE_GROUPS of them).
+    albums: tuple[AlbumInfo, ...] = ()
 
     @property
     def image(self) -> ImageRef | None:
@@ -68,7 +91,8 @@ class AlbumInfo:
     `release_date_precision` is "year", "month" or "day"; `album_type` is lower case
     ("album", "single", "compilation", "ep", ...). `secondary_types` are MusicBrainz's
     release-group secondary types as sent ("Live", "Remix", "Compilation", ...); Spotify and
-    Deezer have none (their one type is `album_type`).
+    Deezer have none (their one type is `album_type`). `links` are the Spotify/Deezer album
+    pages that MusicBrainz links from a release (or release group).
     """
 
     provider: str
@@ -89,6 +113,7 @@ class AlbumInfo:
     images: tuple[ImageRef, ...] = ()
     tracks: tuple[TrackInfo, ...] = field(default=())
     score: int | None = None
+    links: tuple[ExternalLink, ...] = ()
 
     @property
     def image(self) -> ImageRef | None:

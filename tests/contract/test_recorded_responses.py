@@ -39,7 +39,6 @@ SKIPPED = {
     "recorded/deezer/track_*.json": "track lookups are not requested",
     "recorded/musicbrainz/label_lookup_*.json": "labels are not requested",
     "recorded/musicbrainz/recording_lookup_*.json": "recordings are not requested",
-    "recorded/musicbrainz/release_lookup_*.json": "we look up release groups, not releases",
 }
 
 
@@ -139,7 +138,18 @@ def check_mb_types(group: AlbumInfo, data: dict[str, Any]) -> None:
         assert group.album_type == (primary.lower() if primary else None)
 
 
-def check_mb_artist(data: dict[str, Any]) -> None:
+def check_mb_links(
+    parsed: ArtistInfo | AlbumInfo, data: dict[str, Any], expected: tuple[tuple[str, ...], ...]
+) -> None:
+    """The Spotify/Deezer links are exactly `expected` (provider, kind, id), each sent as is
+    in a current url relation."""
+    assert [(link.provider, link.kind, link.id) for link in parsed.links] == list(expected)
+    current = {r["url"]["resource"] for r in data.get("relations", ()) if "url" in r}
+    current -= {r["url"]["resource"] for r in data.get("relations", ()) if r.get("ended")}
+    assert {link.url for link in parsed.links} <= current
+
+
+def check_mb_artist(data: dict[str, Any], links: tuple[tuple[str, ...], ...] = ()) -> None:
     artist = musicbrainz_parse.parse_artist(data)
     assert (artist.id, artist.name, artist.sort_name) == (
         data["id"],
@@ -148,6 +158,17 @@ def check_mb_artist(data: dict[str, Any]) -> None:
     )
     assert artist.aliases == tuple(a["name"] for a in data.get("aliases", ()))
     check_mb_genres(artist, data)
+    check_mb_links(artist, data, links)
+
+
+def check_mb_artist_links(*links: tuple[str, ...]):  # noqa: ANN201
+    """An artist look-up with url-rels: among all its url relations, exactly `links`."""
+
+    def check(data: dict[str, Any]) -> None:
+        assert len(data["relations"]) > len(links)
+        check_mb_artist(data, links)
+
+    return check
 
 
 def check_mb_release_group(data: dict[str, Any]) -> None:
@@ -156,6 +177,21 @@ def check_mb_release_group(data: dict[str, Any]) -> None:
     assert group.year == int(data["first-release-date"][:4])
     check_mb_types(group, data)
     check_mb_genres(group, data)
+    check_mb_links(group, data, ())  # url relations to allmusic, discogs, ... only
+
+
+def check_mb_release(data: dict[str, Any]) -> None:
+    release = musicbrainz_parse.parse_release(data)
+    assert (release.id, release.title, release.release_date) == (
+        data["id"],
+        data["title"],
+        data["date"],
+    )
+    assert release.year == int(data["date"][:4])
+    assert release.artist_ids == tuple(c["artist"]["id"] for c in data["artist-credit"])
+    assert release.album_type == data["release-group"]["primary-type"].lower()
+    assert release.disambiguation == (data["disambiguation"] or None)
+    check_mb_links(release, data, ())  # url relations to discogs and amazon only
 
 
 def check_mb_search(key: str):  # noqa: ANN201
@@ -234,7 +270,20 @@ PARSED: list[tuple[str, Callable[[Any], None]]] = [
     ("recorded/deezer/artist_*.json", check_deezer_artist),
     ("recorded/deezer/search_artist_*.json", check_deezer_page(deezer_parse.parse_artist)),
     ("recorded/deezer/search_album_*.json", check_deezer_page(deezer_parse.parse_album)),
+    (
+        # 2018 (https) and 2017 (http): the same one link among 38 url relations
+        "recorded/musicbrainz/artist_lookup_nirvana_url_rels_5b11f4ce*.json",
+        check_mb_artist_links(("spotify", "artist", "6olE6TJLqED3rqDCT0FyPh")),
+    ),
+    (
+        # the only recorded Deezer link
+        "recorded/musicbrainz/artist_lookup_ed_sheeran_b8a7c51f.json",
+        check_mb_artist_links(
+            ("spotify", "artist", "6eUKZXaKkcviH0Ku9w2n3V"), ("deezer", "artist", "384236")
+        ),
+    ),
     ("recorded/musicbrainz/artist_lookup_*.json", check_mb_artist),
+    ("recorded/musicbrainz/release_lookup_*.json", check_mb_release),
     ("recorded/musicbrainz/release_group_lookup_*.json", check_mb_release_group),
     ("recorded/musicbrainz/artist_search_*.json", check_mb_search("artists")),
     ("recorded/musicbrainz/release_group_search_*.json", check_mb_search("release-groups")),

@@ -34,6 +34,25 @@ def md5_of(kind: str, seq: int) -> str:
     return hashlib.md5(f"{kind}:{seq}".encode()).hexdigest()
 
 
+def spotify_url(kind: str, entity_id: str) -> str:
+    """The open.spotify.com page of an artist or album, as MusicBrainz stores it."""
+    return f"https://open.spotify.com/{kind}/{entity_id}"
+
+
+def deezer_url(kind: str, entity_id: int | str) -> str:
+    """The deezer.com page of an artist or album, as MusicBrainz stores it."""
+    return f"https://www.deezer.com/{kind}/{entity_id}"
+
+
+@dataclass
+class FakeUrlRelation:
+    """A url relation MusicBrainz sends with inc=url-rels (on an artist, or an album's release)."""
+
+    url: str
+    ended: bool = False
+    relation_type: str = "free streaming"
+
+
 def deezer_image_path(kind: str, md5: str, size: int) -> str:
     """Deezer's CDN layout; an empty md5 gives the placeholder form `/images/artist//...`."""
     return f"/cdn/images/{kind}/{md5}/{size}x{size}-000000-80-0-0.jpg"
@@ -62,6 +81,12 @@ class FakeArtist:
     image: bool
     providers: frozenset[str]
     albums: list[FakeAlbum] = field(default_factory=list)
+    musicbrainz_links: bool = False  # url-rels to its own Spotify/Deezer twins
+    musicbrainz_urls: list[FakeUrlRelation] = field(default_factory=list)  # more url-rels
+
+    @property
+    def url_relations(self) -> list[FakeUrlRelation]:
+        return _url_relations(self, "artist")
 
     @property
     def spotify_id(self) -> str:
@@ -102,6 +127,13 @@ class FakeAlbum:
     providers: frozenset[str]
     genres: tuple[str, ...] = ()
     secondary_types: tuple[str, ...] = ()  # MusicBrainz's, e.g. ("Live",)
+    musicbrainz_links: bool = False  # url-rels of its release to its Spotify/Deezer twins
+    musicbrainz_urls: list[FakeUrlRelation] = field(default_factory=list)  # more url-rels
+
+    @property
+    def url_relations(self) -> list[FakeUrlRelation]:
+        """The url relations of the album's one release."""
+        return _url_relations(self, "album")
 
     @property
     def spotify_id(self) -> str:
@@ -137,6 +169,16 @@ class FakeAlbum:
         return []
 
 
+def _url_relations(entity: FakeArtist | FakeAlbum, kind: str) -> list[FakeUrlRelation]:
+    """Links to the entity's own twins on the providers it is on, then the added ones."""
+    own = []
+    if entity.musicbrainz_links and "spotify" in entity.providers:
+        own.append(FakeUrlRelation(spotify_url(kind, entity.spotify_id)))
+    if entity.musicbrainz_links and "deezer" in entity.providers:
+        own.append(FakeUrlRelation(deezer_url(kind, entity.deezer_id)))
+    return own + entity.musicbrainz_urls
+
+
 def _spotify_paths(entity_id: str) -> list[str]:
     return [f"/cdn/spotify/{entity_id}.jpg"] + [
         f"/cdn/spotify/{entity_id}-{size}.jpg" for size in SPOTIFY_IMAGE_SIZES[1:]
@@ -163,7 +205,9 @@ class FakeCatalog:
         aliases: Sequence[str] = (),
         image: bool = True,
         providers: Iterable[str] = ALL_PROVIDERS,
+        musicbrainz_links: bool = False,
     ) -> FakeArtist:
+        """An artist; `musicbrainz_links` has MusicBrainz link its Spotify/Deezer twins."""
         artist = FakeArtist(
             seq=self._next(),
             name=name,
@@ -174,6 +218,7 @@ class FakeCatalog:
             aliases=tuple(aliases),
             image=image,
             providers=frozenset(providers),
+            musicbrainz_links=musicbrainz_links,
         )
         self.artists.append(artist)
         self._register_images(artist.image_paths("spotify"), SPOTIFY_IMAGE_SIZES)
@@ -195,11 +240,13 @@ class FakeCatalog:
         providers: Iterable[str] | None = None,
         genres: Sequence[str] | None = None,
         secondary_types: Sequence[str] = (),
+        musicbrainz_links: bool = False,
     ) -> FakeAlbum:
         """An album of `artist`; `tracks` is a count or the list of titles.
 
         `genres` default to the artist's, most voted first. `secondary_types` are
         MusicBrainz's ("Live", "Remix", ...); a "compilation" is one there anyway.
+        `musicbrainz_links` has MusicBrainz link its Spotify/Deezer twins from its release.
         """
         seq = self._next()
         titles = [f"Track {n}" for n in range(1, tracks + 1)] if isinstance(tracks, int) else tracks
@@ -215,6 +262,7 @@ class FakeCatalog:
             providers=frozenset(providers) if providers is not None else artist.providers,
             genres=tuple(genres) if genres is not None else artist.genres,
             secondary_types=tuple(secondary_types),
+            musicbrainz_links=musicbrainz_links,
         )
         artist.albums.append(album)
         self.albums.append(album)
@@ -224,6 +272,24 @@ class FakeCatalog:
         for size in CAA_SIZES if image else ():
             self._images[f"/cdn/caa/{album.mbid}-{size}.jpg"] = size
         return album
+
+    def add_musicbrainz_url(
+        self,
+        entity: FakeArtist | FakeAlbum,
+        url: str,
+        *,
+        ended: bool = False,
+        relation_type: str = "free streaming",
+    ) -> FakeUrlRelation:
+        """One more url relation MusicBrainz sends for `entity` (an album: on its release).
+
+        For refusal tests: `spotify_url("artist", other.spotify_id)` links another artist;
+        the twin id of an entity not on Spotify, or `spotify_id("artist", 0)` (no entity has
+        seq 0), is one the fake Spotify answers 404 for, as for a deleted page.
+        """
+        relation = FakeUrlRelation(url, ended=ended, relation_type=relation_type)
+        entity.musicbrainz_urls.append(relation)
+        return relation
 
     def artists_on(self, provider: str) -> list[FakeArtist]:
         return [artist for artist in self.artists if provider in artist.providers]

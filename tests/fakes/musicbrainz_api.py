@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.catalog import FakeAlbum, FakeArtist, musicbrainz_id
+from tests.fakes.catalog import FakeAlbum, FakeArtist, FakeUrlRelation, musicbrainz_id
 from tests.fakes.responses import json_response
 
 if TYPE_CHECKING:
@@ -32,6 +32,25 @@ SECONDARY_TYPE_IDS = {
     "Demo": "81598169-0d6c-3bce-b4be-866fa658eda3",
     "Live": "6fd474e2-6b58-3102-9d17-d6f7eb7da0a0",
 }
+#: Link types of url relations (artist-url and release-url "free streaming", as recorded and
+#: in musicbrainz-server's link_type table); other types get a made-up id.
+LINK_TYPE_IDS = {
+    ("artist", "free streaming"): "769085a1-c2f7-4c24-a532-2375a77693bd",
+    ("release", "free streaming"): "08445ccf-7b99-4438-9f9a-fb9ac18099ee",
+}
+#: Release values as in the recorded release lookups.
+OFFICIAL_STATUS_ID = "4e304316-386d-3409-af2e-78857eec5cfe"
+EUROPE = {
+    "id": "89a675c2-3e37-3518-b83c-418bad59a85a",
+    "name": "Europe",
+    "sort-name": "Europe",
+    "disambiguation": "",
+    "iso-3166-1-codes": ["XE"],
+    "type": None,
+    "type-id": None,
+}
+#: A look-up embeds at most this many linked entities (browse for the rest).
+LOOKUP_PAGE = 25
 #: The inc values the web service accepts per request (musicbrainz-server's WS/2 definitions);
 #: any other answers 400. `*-rels` are accepted everywhere; searches ignore inc.
 _TAGS = ("annotation", "tags", "user-tags", "genres", "user-genres", "ratings", "user-ratings")
@@ -41,7 +60,13 @@ VALID_INC = {
     ),
     "release_group": frozenset(("artists", "releases", "artist-credits", "aliases") + _TAGS),
     "release_groups": frozenset(("aliases", "artist-credits") + _TAGS),  # the browse
+    "releases": frozenset(  # the browse
+        ("aliases", "artist-credits", "labels", "recordings", "discids", "release-groups")
+        + ("media", "annotation")
+        + _TAGS
+    ),
 }
+RESOURCES = {"artist": "artist", "release_group": "release-group", "releases": "release"}
 
 ROUTES = Map(
     [
@@ -49,6 +74,7 @@ ROUTES = Map(
         Rule("/ws/2/artist/<mbid>", endpoint="artist"),
         Rule("/ws/2/release-group", endpoint="release_groups"),
         Rule("/ws/2/release-group/<mbid>", endpoint="release_group"),
+        Rule("/ws/2/release", endpoint="releases"),
     ]
 )
 CAA_ROUTES = Map(
@@ -73,7 +99,7 @@ def handle(fake: FakeProviders, request: Request, path: str) -> Response:
     api = _Api(fake, request)
     invalid = _invalid_inc(endpoint, api.inc, browse="artist" in request.args)
     if invalid:
-        resource = "artist" if endpoint == "artist" else "release-group"
+        resource = RESOURCES.get(endpoint, "release-group")
         message = f"{invalid} is not a valid inc parameter for the {resource} resource."
         help_text = "For usage, please see: https://musicbrainz.org/development/mmd"
         return json_response({"error": message, "help": help_text}, 400)
@@ -129,6 +155,10 @@ class _Api:
         if "aliases" in self.inc:
             data["aliases"] = [_alias(name) for name in artist.aliases]
         data.update(self._votes(artist.genres))
+        data.update(self._relations("artist", artist.url_relations))
+        if "release-groups" in self.inc:  # a look-up embeds one page, as browse items
+            groups = [album for album in artist.albums if PROVIDER in album.providers]
+            data["release-groups"] = [self._group(album) for album in groups[:LOOKUP_PAGE]]
         return data
 
     def release_groups(self) -> dict[str, Any]:
@@ -148,7 +178,24 @@ class _Api:
         album = self.catalog.find_album(PROVIDER, mbid)
         if album is None or album.mbid != mbid:
             raise _NotFound
-        return self._group(album)
+        return {**self._group(album), **self._relations("release_group", [])}
+
+    def releases(self) -> dict[str, Any]:
+        """The browse by release group; each catalog album has one release."""
+        mbid = self.args.get("release-group")
+        if mbid is None:
+            raise ValueError("this fake browses releases by release-group only")
+        album = self.catalog.find_album(PROVIDER, mbid)
+        if album is None or album.mbid != mbid:
+            raise _NotFound
+        limit = min(int(self.args.get("limit", 25)), BROWSE_MAX)
+        offset = int(self.args.get("offset", 0))
+        releases = [self._release(album)]
+        return {
+            "release-count": len(releases),
+            "release-offset": offset,
+            "releases": releases[offset : offset + limit],
+        }
 
     # rendering, in the shapes of the recorded lookups and synthesized searches
 
@@ -214,6 +261,45 @@ class _Api:
             **data,
             "releases": [release],
         }
+
+    def _release(self, album: FakeAlbum) -> dict[str, Any]:
+        """A release in the shape of the recorded release lookups."""
+        data: dict[str, Any] = {
+            "id": album.release_mbid,
+            "title": album.title,
+            "status": "Official",
+            "status-id": OFFICIAL_STATUS_ID,
+            "disambiguation": "",
+            "packaging": None,
+            "packaging-id": None,
+            "barcode": None,
+            "asin": None,
+            "quality": "normal",
+            "text-representation": {"language": "eng", "script": "Latn"},
+            "cover-art-archive": {
+                "artwork": album.image,
+                "count": 1 if album.image else 0,
+                "front": album.image,
+                "back": False,
+                "darkened": False,
+            },
+            "release-events": [],
+        }
+        if album.release_date:
+            data.update(country="XE", date=album.release_date)
+            data["release-events"] = [{"date": album.release_date, "area": EUROPE}]
+        if "artist-credits" in self.inc:
+            data["artist-credit"] = [_credit(album.artist)]
+        data.update(self._votes(album.genres))
+        data.update(self._relations("release", album.url_relations))
+        return data
+
+    def _relations(self, entity: str, urls: list[FakeUrlRelation]) -> dict[str, Any]:
+        """`relations` when inc asks for any (empty but for url-rels: the fake has no others)."""
+        if not any(value.endswith("-rels") for value in self.inc):
+            return {}
+        wanted = urls if "url-rels" in self.inc else []
+        return {"relations": [_url_relation(entity, relation) for relation in wanted]}
 
     def _votes(self, genres: tuple[str, ...]) -> dict[str, Any]:
         """`genres` and `tags` of a lookup or browse, as inc asks, sorted by name as sent."""
@@ -306,6 +392,26 @@ def _alias(name: str) -> dict[str, Any]:
         "end": None,
         "ended": False,
         "type-id": None,
+    }
+
+
+def _url_relation(entity: str, relation: FakeUrlRelation) -> dict[str, Any]:
+    """A url relation with every key of the recorded ones."""
+    kind = relation.relation_type
+    return {
+        "type": kind,
+        "type-id": LINK_TYPE_IDS.get((entity, kind)) or musicbrainz_id("link-type", kind),
+        "target-type": "url",
+        "direction": "forward",
+        "begin": None,
+        "end": None,
+        "ended": relation.ended,
+        "attributes": [],
+        "attribute-ids": {},
+        "attribute-values": {},
+        "source-credit": "",
+        "target-credit": "",
+        "url": {"id": musicbrainz_id("url", relation.url), "resource": relation.url},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -54,6 +55,7 @@ class FakeProviders:
         self.faults = Faults(seed)
         self.requests: list[RequestRecord] = []
         self.musicbrainz_strict = False
+        self.musicbrainz_min_interval = MUSICBRAINZ_MIN_INTERVAL
         self.deezer_strict = False
         self.spotify_credentials = (FAKE_CLIENT_ID, FAKE_CLIENT_SECRET)
         self._seed = seed
@@ -105,6 +107,7 @@ class FakeProviders:
             self.faults.seed(self._seed)
             self.requests = []
             self.musicbrainz_strict = False
+            self.musicbrainz_min_interval = MUSICBRAINZ_MIN_INTERVAL
             self.deezer_strict = False
             self.spotify_credentials = (FAKE_CLIENT_ID, FAKE_CLIENT_SECRET)
             self._tokens.clear()
@@ -247,8 +250,12 @@ class FakeProviders:
         with self._lock:
             if provider == "musicbrainz" and self.musicbrainz_strict:
                 last, self._mb_last = self._mb_last, arrived
-                if last is not None and arrived - last < MUSICBRAINZ_MIN_INTERVAL:
-                    return error_response("musicbrainz", 503, "busy")
+                early = 0.0 if last is None else self.musicbrainz_min_interval - (arrived - last)
+                if early > 0:
+                    response = error_response("musicbrainz", 503, "busy")
+                    # delta-seconds are whole seconds
+                    response.headers["Retry-After"] = str(max(1, math.ceil(early)))
+                    return response
             if provider == "deezer" and self.deezer_strict:
                 window = self._deezer_window
                 while window and arrived - window[0] >= DEEZER_WINDOW:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -10,6 +12,7 @@ from PIL import Image
 
 from soulspot.providers.errors import ProviderNotFound
 from soulspot.providers.factory import build_clients
+from tests.fakes.catalog import spotify_id, spotify_url
 
 
 def test_search_artists_scores_and_disambiguates(fake_providers, fake_clients) -> None:
@@ -117,8 +120,139 @@ def test_strict_fake_answers_503_to_fast_clients(fake_providers) -> None:
     fake_providers.musicbrainz_strict = True
     url = f"{fake_providers.url}/musicbrainz/ws/2/artist"
     params = {"query": 'artist:"x"', "fmt": "json"}
-    statuses = [requests.get(url, params=params, timeout=5).status_code for _ in range(2)]
-    assert statuses == [200, 503]
+    answers = [requests.get(url, params=params, timeout=5) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 503]
+    assert answers[1].headers["Retry-After"] == "1"
+    assert "busy" in answers[1].json()["error"]
+
+
+#: How much sooner than sent a request may arrive at the fake, which runs in the test's own
+#: process: thread switches under the GIL (6 ms seen on 2 busy cores). Without the shared
+#: throttle, three callers at 20/s each arrive 0-17 ms apart.
+ARRIVAL_JITTER = 0.015
+
+
+def test_one_client_paces_a_job_an_endpoint_and_an_enrichment_at_once(fake_providers) -> None:
+    """Three threads share one client build, as the app does: no 503 from a strict server.
+
+    At 20 requests per second instead of 1, so the 12 requests take about 0.6 s instead of
+    12 s; the shared throttle is the same. The fake refuses anything sooner than 1/rate less
+    the arrival jitter, and the 12 arrivals span at least 11 periods.
+    """
+    rate = 20.0
+    fake_providers.musicbrainz_strict = True
+    fake_providers.musicbrainz_min_interval = 1 / rate - ARRIVAL_JITTER
+    catalog = fake_providers.catalog
+    artist = catalog.add_artist("Paced", musicbrainz_links=True)
+    album = catalog.add_album(artist, "Steady", musicbrainz_links=True)
+    clients = build_clients(fake_providers.config(MUSICBRAINZ_RATE_LIMIT=rate))
+    mb = clients.musicbrainz
+    callers: dict[str, Callable[[], object]] = {
+        "job": lambda: mb.artist_release_groups(artist.mbid),
+        "endpoint": lambda: mb.get_artist(artist.mbid),
+        "enrichment": lambda: mb.release_group_releases(album.mbid),
+    }
+    start = threading.Barrier(len(callers))
+    failures: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            for _ in range(4):
+                assert call()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in callers.values()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    clients.close()
+    assert failures == []
+    assert fake_providers.count("musicbrainz", status=503) == 0
+    assert fake_providers.count("musicbrainz", status=200) == 12
+    assert fake_providers.min_interval("musicbrainz") >= 1 / rate - ARRIVAL_JITTER
+    arrivals = [record.time for record in fake_providers.records("musicbrainz")]
+    assert max(arrivals) - min(arrivals) >= 11 / rate
+    assert mb.stats["retries"] == 0
+
+
+def test_links_from_lookups_and_release_browses(fake_providers, fake_clients) -> None:
+    catalog = fake_providers.catalog
+    artist = catalog.add_artist("Linked", musicbrainz_links=True)
+    album = catalog.add_album(artist, "Twins", year=2001, musicbrainz_links=True)
+    bare = catalog.add_album(artist, "Unlinked")
+    mb = fake_clients.musicbrainz
+    links = mb.get_artist(artist.mbid).links
+    assert [(k.provider, k.kind, k.id) for k in links] == [
+        ("spotify", "artist", artist.spotify_id),
+        ("deezer", "artist", str(artist.deezer_id)),
+    ]
+    assert fake_clients.spotify.get_artist(links[0].id).name == "Linked"  # a twin that exists
+    (release,) = mb.release_group_releases(album.mbid)
+    assert (release.id, release.title, release.year) == (album.release_mbid, "Twins", 2001)
+    assert [(k.provider, k.kind, k.id) for k in release.links] == [
+        ("spotify", "album", album.spotify_id),
+        ("deezer", "album", str(album.deezer_id)),
+    ]
+    assert mb.release_group_releases(bare.mbid)[0].links == ()
+    assert mb.get_release_group(album.mbid).links == ()  # streaming links sit on releases
+    with pytest.raises(ProviderNotFound):
+        mb.release_group_releases("00000000-0000-0000-0000-000000000000")
+
+
+def test_the_fake_links_only_twins_on_their_providers_and_what_a_test_adds(
+    fake_providers, fake_clients
+) -> None:
+    catalog = fake_providers.catalog
+    other = catalog.add_artist("Someone Else")
+    gone = catalog.add_artist(
+        "Deleted", providers=("musicbrainz", "deezer"), musicbrainz_links=True
+    )
+    catalog.add_musicbrainz_url(gone, spotify_url("artist", gone.spotify_id))  # not on Spotify
+    catalog.add_musicbrainz_url(gone, spotify_url("artist", other.spotify_id))  # another artist
+    catalog.add_musicbrainz_url(gone, spotify_url("artist", spotify_id("artist", 0)), ended=True)
+    catalog.add_musicbrainz_url(gone, "https://www.discogs.com/artist/1", relation_type="discogs")
+    links = fake_clients.musicbrainz.get_artist(gone.mbid).links
+    assert [(k.provider, k.id) for k in links] == [
+        ("deezer", str(gone.deezer_id)),
+        ("spotify", gone.spotify_id),
+        ("spotify", other.spotify_id),
+    ]
+    with pytest.raises(ProviderNotFound):
+        fake_clients.spotify.get_artist(gone.spotify_id)
+
+
+def test_the_fake_sends_relations_as_recorded_only_when_asked(fake_providers) -> None:
+    artist = fake_providers.catalog.add_artist("Shaped", musicbrainz_links=True)
+    album = fake_providers.catalog.add_album(artist, "Shape", musicbrainz_links=True)
+    url = f"{fake_providers.url}/musicbrainz/ws/2"
+
+    def get(path: str, **params: str) -> requests.Response:
+        return requests.get(f"{url}/{path}", params={**params, "fmt": "json"}, timeout=5)
+
+    assert "relations" not in get(f"artist/{artist.mbid}", inc="aliases").json()
+    assert get(f"artist/{artist.mbid}", inc="artist-rels").json()["relations"] == []
+    relation = get(f"artist/{artist.mbid}", inc="url-rels").json()["relations"][0]
+    assert relation["type-id"] == "769085a1-c2f7-4c24-a532-2375a77693bd"  # as recorded
+    assert (relation["type"], relation["target-type"], relation["ended"]) == (
+        "free streaming",
+        "url",
+        False,
+    )
+    assert relation["url"]["resource"] == spotify_url("artist", artist.spotify_id)
+    browse = get("release", **{"release-group": album.mbid, "inc": "url-rels"}).json()
+    assert (browse["release-count"], browse["release-offset"]) == (1, 0)
+    assert browse["releases"][0]["relations"][0]["type-id"] == (
+        "08445ccf-7b99-4438-9f9a-fb9ac18099ee"  # release-url free streaming
+    )
+    refused = get("release", **{"release-group": album.mbid, "inc": "foobar"})
+    assert refused.status_code == 400
+    assert (
+        refused.json()["error"] == "foobar is not a valid inc parameter for the release resource."
+    )
+    assert get("release", **{"release-group": album.mbid, "inc": "genres"}).status_code == 200
 
 
 def test_client_at_the_real_limit_is_never_refused(fake_providers) -> None:
