@@ -44,12 +44,17 @@ def album_title(rng: random.Random, index: int) -> str:
     return f"{rng.choice(WORDS)} {rng.choice(WORDS).lower()} {rng.choice(SYLLABLES)}{index}"
 
 
-def build(fake: FakeProviders, app, artists: int, albums: int, rng: random.Random) -> None:
+def build(
+    fake: FakeProviders, app, artists: int, albums: int, rng: random.Random
+) -> dict[str, str]:
+    """The library and the catalog; returns each local artist's right Spotify URI."""
+    expected: dict[str, str] = {}
     with app.app_context():
         for index in range(artists):
             name = band_name(rng, index)
             remote = fake.catalog.add_artist(name, genres=("indie",), popularity=rng.randint(5, 60))
             local = add_artist(db.session, name)
+            expected[local.id] = f"spotify:artist:{remote.spotify_id}"
             for number in range(albums):
                 title = album_title(rng, number)
                 year = 1990 + rng.randint(0, 30)
@@ -60,6 +65,7 @@ def build(fake: FakeProviders, app, artists: int, albums: int, rng: random.Rando
                 for number in range(albums):
                     fake.catalog.add_album(namesake, album_title(rng, 100 + number), year=2015)
         db.session.commit()
+    return expected
 
 
 def main() -> None:
@@ -80,7 +86,7 @@ def main() -> None:
             }
         )
         database.prepare(app)
-        build(fake, app, args.artists, args.albums, rng)
+        expected = build(fake, app, args.artists, args.albums, rng)
         fake.requests.clear()
         with app.app_context():
             clients = providers(app)
@@ -98,6 +104,12 @@ def main() -> None:
             albums_linked = db.session.scalar(
                 select(func.count()).select_from(Album).where(Album.spotify_uri.is_not(None))
             )
+            linked = dict(
+                db.session.execute(
+                    select(Artist.id, Artist.spotify_uri).where(Artist.spotify_uri.is_not(None))
+                ).all()
+            )
+            wrong = sum(1 for artist_id, uri in linked.items() if expected[artist_id] != uri)
             deezer_albums = db.session.scalar(
                 select(func.count()).select_from(Album).where(Album.deezer_id.is_not(None))
             )
@@ -123,6 +135,7 @@ def main() -> None:
             f"albums {albums_linked}/{items} ({albums_linked / items:.0%}); "
             f"deezer albums {deezer_albums}/{items} ({deezer_albums / items:.0%})"
         )
+        print(f"wrong artist links: {wrong} of {len(linked)}")
         print(
             f"job result errors: {len(result['errors'])}, candidates queued: "
             f"{result.get('candidates_created', 0)}"

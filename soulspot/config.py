@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     # Providers
     "SPOTIFY_ENABLED": True,
     "DEEZER_ENABLED": True,
+    "MUSICBRAINZ_ENABLED": True,
     "SPOTIFY_CLIENT_ID": None,
     "SPOTIFY_CLIENT_SECRET": None,
     "SPOTIFY_API_URL": "https://api.spotify.com/v1",
@@ -55,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "DEEZER_RATE_LIMIT": 10.0,
     "MUSICBRAINZ_RATE_LIMIT": 1.0,
     "MUSICBRAINZ_CONTACT": PROJECT_URL,
+    "MUSICBRAINZ_RECHECK_DAYS": 30,  # an artist MusicBrainz had nothing for is asked again after
+    "MUSICBRAINZ_REQUEST_BUDGET": 30.0,  # seconds POST /disambiguation works before it answers
     "MAX_RETRY_AFTER": 120,
     "HTTP_CONNECT_TIMEOUT": 5.0,
     "HTTP_READ_TIMEOUT": 15.0,
@@ -95,6 +98,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if not app.config["ARTWORK_DIR"]:
         app.config["ARTWORK_DIR"] = str(instance / "artwork")
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def in_environment(key: str) -> bool:
+    """True when the variable SOULSPOT_<KEY> is set."""
+    return f"{ENV_PREFIX}_{key}" in os.environ
 
 
 def path_list(value: Any) -> list[str]:

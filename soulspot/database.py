@@ -24,14 +24,18 @@ def init_app(app: Flask) -> None:
 
 
 def prepare(app: Flask) -> None:
-    """Before serving or running work: apply pending migrations when AUTO_MIGRATE is on.
+    """Before serving or running work: apply pending migrations when AUTO_MIGRATE is on,
+    then the settings saved in the database (see soulspot/services/settings.py).
 
     Called by `soulspot serve`, `scan`, `enrich`, `repair-artwork` and the WSGI entry
-    (app.py), not by every create_app(): building an app never changes the schema.
+    (app.py), not by every create_app(): building an app never touches the database.
     """
-    if app.config["AUTO_MIGRATE"]:
-        with app.app_context():
+    from soulspot import wiring  # wiring builds on the services, which build on this module
+
+    with app.app_context():
+        if app.config["AUTO_MIGRATE"]:
             flask_migrate.upgrade()
+        wiring.apply_saved_settings(app, db.session)
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -11,12 +11,13 @@ api_bp.before_request(require_api_key)
 
 
 def _register_children() -> None:
-    from soulspot.api import artwork, enrichment, jobs, library
+    from soulspot.api import artwork, enrichment, jobs, library, settings
 
     api_bp.register_blueprint(library.bp)
     api_bp.register_blueprint(enrichment.bp)
     api_bp.register_blueprint(jobs.bp)
     api_bp.register_blueprint(artwork.bp)
+    api_bp.register_blueprint(settings.bp)
 
 
 _register_children()

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, render_template
 
-from soulspot.api.params import entity_kind_arg, enum_arg, json_body, page_args
+from soulspot.api.params import (
+    bool_arg,
+    bounded_int,
+    entity_kind_arg,
+    enum_arg,
+    json_body,
+    page_args,
+    str_arg,
+)
 from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.jobs import require_queue
 from soulspot.models import Candidate, CandidateStatus, EntityKind, JobType, ProviderKind
 from soulspot.services import candidates as candidate_service
+from soulspot.services import discography
 from soulspot.services import status as status_service
-from soulspot.wiring import providers
+from soulspot.services.artwork.download import positive_seconds
+from soulspot.services.enrichment import EnrichmentSettings
+from soulspot.services.identity import resolve_library
+from soulspot.wiring import identity_services, providers
 
 bp = Blueprint("enrichment", __name__, url_prefix="/enrichment")
 
@@ -118,9 +132,8 @@ def link() -> Any:
     link_value = body.get("spotify_uri")
     if not isinstance(link_value, str):
         raise ValidationError("spotify_uri must be a Spotify URI or open.spotify.com URL")
-    entity = candidate_service.link_entity(
-        db.session, kind, entity_id, link_value, spotify=providers().spotify
-    )
+    spotify = providers().spotify if current_app.config["SPOTIFY_ENABLED"] else None
+    entity = candidate_service.link_entity(db.session, kind, entity_id, link_value, spotify=spotify)
     return jsonify({"success": True, "message": "Linked", "spotify_uri": entity.spotify_uri})
 
 
@@ -137,5 +150,106 @@ def unlink() -> Any:
             "provider": provider.value,
             "spotify_uri": value if provider is ProviderKind.SPOTIFY else None,
             "deezer_id": value if provider is ProviderKind.DEEZER else None,
+            "musicbrainz_id": value if provider is ProviderKind.MUSICBRAINZ else None,
         }
     )
+
+
+@bp.post("/disambiguation/job")
+def disambiguation_job() -> Any:
+    """*Extra*: the same work for every due artist, as a background job (200, `created`)."""
+    result = require_queue().submit(
+        JobType.MUSICBRAINZ_DISAMBIGUATION, {"triggered_by": "manual_api"}
+    )
+    message = (
+        "Disambiguation job queued" if result.created else "Disambiguation job already running"
+    )
+    return jsonify({"job_id": result.job_id, "message": message, "created": result.created})
+
+
+@bp.post("/disambiguation")
+def disambiguation() -> Any:
+    """MusicBrainz identity for up to `limit` artists, within MUSICBRAINZ_REQUEST_BUDGET.
+
+    Synchronous, as the contract says, but bounded: no Retry-After waits in the request, and
+    what the budget leaves is left to the MUSICBRAINZ_DISAMBIGUATION job.
+    """
+    limit = bounded_int(json_body(required=False), "limit", 50, minimum=1, maximum=500)
+    config = current_app.config
+    if not config["MUSICBRAINZ_ENABLED"]:
+        return render_template("partials/_musicbrainz_result.html", outcome="disabled")
+    services = identity_services()
+    budget = positive_seconds(config, "MUSICBRAINZ_REQUEST_BUDGET")
+    ends = time.monotonic() + budget
+    with services.musicbrainz.without_retries():
+        report = resolve_library(
+            db.session,
+            services,
+            limit=limit,
+            recheck_after=timedelta(days=float(config["MUSICBRAINZ_RECHECK_DAYS"])),
+            deadline=lambda: time.monotonic() >= ends,
+        )
+    if report.errors and report.artists_checked == 0:
+        message = report.errors[-1]["error"]
+        return render_template(
+            "partials/_musicbrainz_result.html", outcome="error", message=message
+        )
+    outcome = "success" if report.artists_resolved or report.albums_resolved else "nothing"
+    return render_template("partials/_musicbrainz_result.html", outcome=outcome, report=report)
+
+
+@bp.post("/auto-fetch-discography")
+def auto_fetch_discography() -> Any:
+    """HTMX, quiet by design: a hidden fragment with the counts added, or an empty body.
+
+    Provider failures are only logged; the request never waits on retries or Retry-After.
+    """
+    artist_id = str_arg("artist_id")
+    if artist_id is None:
+        raise ValidationError("artist_id is required")
+    include_tracks = bool_arg("include_tracks", True)
+    clients = providers()
+    with clients.deezer.without_retries(), clients.spotify.without_retries():
+        fetched = discography.fetch_discography(
+            db.session,
+            artist_id,
+            deezer=clients.deezer,
+            spotify=clients.spotify,
+            settings=EnrichmentSettings.from_config(current_app.config),
+            include_tracks=include_tracks,
+        )
+    if not fetched.albums_added and not fetched.tracks_added:
+        return "", 200
+    return render_template(
+        "partials/_auto_fetch_discography.html",
+        albums=fetched.albums_added,
+        tracks=fetched.tracks_added,
+    )
+
+
+@bp.post("/auto-fetch-discography/job")
+def auto_fetch_discography_job() -> Any:
+    """*Extra*: the same fetch for many artists as a DISCOGRAPHY_FETCH job (200, `created`).
+
+    Body (optional) {"artist_ids": [...], "include_tracks": true}; without ids, every artist
+    with local files and a Deezer or Spotify link.
+    """
+    body = json_body(required=False)
+    artist_ids = body.get("artist_ids")
+    if artist_ids is not None:
+        if (
+            not isinstance(artist_ids, list)
+            or not artist_ids
+            or not all(isinstance(item, str) and item for item in artist_ids)
+        ):
+            raise ValidationError("'artist_ids' must be a non-empty list of artist ids")
+        discography.check_artists(db.session, artist_ids)
+    include_tracks = body.get("include_tracks", True)
+    if not isinstance(include_tracks, bool):
+        raise ValidationError(f"'include_tracks' must be true or false, got {include_tracks!r}")
+    payload = {"triggered_by": "manual_api", "include_tracks": include_tracks}
+    if artist_ids is not None:
+        payload["artist_ids"] = list(dict.fromkeys(artist_ids))
+    result = require_queue().submit(JobType.DISCOGRAPHY_FETCH, payload)
+    message = "Discography job queued" if result.created else "Discography job already running"
+    return jsonify({"job_id": result.job_id, "message": message, "created": result.created})

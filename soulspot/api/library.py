@@ -52,6 +52,7 @@ def list_albums() -> Any:
         artist_id=str_arg("artist_id"),
         q=str_arg("q"),
         unenriched=bool_arg("unenriched", False),
+        has_local_files=bool_arg("has_local_files", None),
     )
     items = [album_json(album) for album in page.items]
     return jsonify(page_json("albums", items, total=page.total, limit=limit, offset=offset))

@@ -17,6 +17,8 @@ MAX_STR_ARG = 200  # `q` and ids; a longer LIKE pattern only burdens the databas
 MAX_JSON_DEPTH = 32  # our bodies are flat; this leaves room and stops recursion bombs
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+#: A boolean parameter's default: a bool, or None for "not asked" (no filter).
+D = TypeVar("D", bool, None)
 
 
 def int_arg(name: str, default: int, *, minimum: int, maximum: int) -> int:
@@ -35,8 +37,8 @@ def int_arg(name: str, default: int, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def bool_arg(name: str, default: bool) -> bool:
-    """A boolean query parameter: true/false, 1/0, yes/no, on/off."""
+def bool_arg(name: str, default: D) -> bool | D:
+    """A boolean query parameter: true/false, 1/0, yes/no, on/off; absent: `default`."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -119,6 +121,18 @@ def page_args(*, default_limit: int = 50, max_limit: int) -> tuple[int, int]:
     """`limit` in [1, max_limit] and `offset` in [0, MAX_OFFSET]."""
     limit = int_arg("limit", default_limit, minimum=1, maximum=max_limit)
     return limit, int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+
+
+def bounded_int(
+    payload: dict[str, Any], name: str, default: int, *, minimum: int, maximum: int
+) -> int:
+    """An integer field of a JSON body within [minimum, maximum]; absent: the default."""
+    value = payload.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{name!r} must be an integer, got {value!r}")
+    if not minimum <= value <= maximum:
+        raise ValidationError(f"{name!r} must be between {minimum} and {maximum}, got {value}")
+    return value
 
 
 def str_field(payload: dict[str, Any], name: str) -> str:

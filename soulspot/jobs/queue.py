@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -168,6 +170,25 @@ def _finish(session: Session, job_id: str, status: JobStatus, **values: Any) -> 
     session.commit()
     if not finished.rowcount:
         log.warning("job %s was finished by another process meanwhile; outcome dropped", job_id)
+
+
+#: The setting that holds each periodic job's cron expression.
+SCHEDULE_KEYS = {
+    JobType.LIBRARY_SPOTIFY_ENRICHMENT: "ENRICHMENT_SCHEDULE",
+    JobType.ARTWORK_REPAIR: "ARTWORK_REPAIR_SCHEDULE",
+}
+
+
+def schedule_trigger(key: str, value: Any) -> CronTrigger | None:
+    """The trigger of a schedule setting, None for "off"; a ValueError names the setting."""
+    expression = str(value or "off").strip()
+    if expression.lower() == "off":
+        return None
+    try:
+        return CronTrigger.from_crontab(expression, timezone="UTC")
+    except ValueError as error:
+        message = f"SOULSPOT_{key} must be a cron expression or 'off', got {expression!r}"
+        raise ValueError(f"{message}: {error}") from None
 
 
 class JobQueue:
@@ -341,20 +362,21 @@ class JobQueue:
             if job.id.startswith(SCHEDULE_PREFIX)
         }
 
+    def reschedule(self) -> None:
+        """Apply changed schedule settings now (a process without the lock reads them later)."""
+        if not self._owns_lock:
+            return
+        for job_type in self.schedules:
+            # The lock may have been lost meanwhile, and the schedules removed with it.
+            with contextlib.suppress(JobLookupError):
+                self._scheduler.remove_job(f"{SCHEDULE_PREFIX}{job_type.value}")
+        self._add_schedules()
+
     def _add_schedules(self) -> None:
-        keys = {
-            JobType.LIBRARY_SPOTIFY_ENRICHMENT: "ENRICHMENT_SCHEDULE",
-            JobType.ARTWORK_REPAIR: "ARTWORK_REPAIR_SCHEDULE",
-        }
-        for job_type, key in keys.items():
-            expression = str(self._app.config[key] or "off").strip()
-            if expression.lower() == "off" or job_type not in self._runners:
+        for job_type, key in SCHEDULE_KEYS.items():
+            trigger = schedule_trigger(key, self._app.config[key])
+            if trigger is None or job_type not in self._runners:
                 continue
-            try:
-                trigger = CronTrigger.from_crontab(expression, timezone="UTC")
-            except ValueError as error:
-                message = f"SOULSPOT_{key} must be a cron expression or 'off', got {expression!r}"
-                raise ValueError(f"{message}: {error}") from None
             self._scheduler.add_job(
                 self._submit_scheduled,
                 trigger,

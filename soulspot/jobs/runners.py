@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -12,15 +13,17 @@ from soulspot.models import EntityKind, JobType, WorkKind
 from soulspot.providers.stats import counting_requests
 from soulspot.services.artwork import fetch_entity_image, repair_artwork
 from soulspot.services.artwork.deezer import image_finder
+from soulspot.services.discography import fetch_discographies
 from soulspot.services.enrichment import (
     EnrichmentError,
     EnrichmentSettings,
     enrich_artist,
     run_enrichment,
 )
+from soulspot.services.identity import IdentityReport, resolve_artist, resolve_library
 from soulspot.services.scanning import scan_library
 from soulspot.services.work_queue import Handler
-from soulspot.wiring import artwork, providers
+from soulspot.wiring import artwork, identity_services, providers
 
 
 def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
@@ -30,6 +33,14 @@ def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
     """
     clients = providers(ctx.app)
     names = tuple(clients.stats())
+    identity = IdentityReport()
+    resolve_identity = None
+    if ctx.config["MUSICBRAINZ_ENABLED"]:
+        services = identity_services(ctx.app)
+
+        def resolve_identity(session: Session, artist_id: str) -> None:
+            resolve_artist(session, artist_id, services, identity)
+
     with counting_requests() as tally:
         try:
             result = run_enrichment(
@@ -39,13 +50,14 @@ def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
                 settings=EnrichmentSettings.from_config(ctx.config),
                 progress=ctx.progress,
                 should_stop=ctx.cancel_requested,
+                resolve_identity=resolve_identity,
             )
         except EnrichmentError as failed:
             if failed.result is None:
                 raise
             report = {**failed.result, "requests": tally.counts(names)}
             raise JobFailed(str(failed), report) from failed
-    result = {**result, "requests": tally.counts(names)}
+    result = {**result, "musicbrainz": identity.as_dict(), "requests": tally.counts(names)}
     if result["cancelled"]:
         raise JobCancelled(result)
     return result
@@ -107,9 +119,51 @@ def build_work_handlers(app: Flask, session: Session) -> dict[WorkKind, Handler]
     return {WorkKind.ARTWORK_FETCH: fetch_artwork, WorkKind.ALBUM_MATCH: match_albums}
 
 
+def run_disambiguation_job(ctx: JobContext) -> dict[str, Any]:
+    """Every due artist (MusicBrainz at its own pace, with patient retries); cancellable."""
+    if not ctx.config["MUSICBRAINZ_ENABLED"]:
+        return {"musicbrainz": "disabled", "artists_checked": 0}
+    with counting_requests() as tally:
+        report = resolve_library(
+            ctx.session,
+            identity_services(ctx.app),
+            limit=None,
+            recheck_after=timedelta(days=float(ctx.config["MUSICBRAINZ_RECHECK_DAYS"])),
+            should_stop=ctx.cancel_requested,
+            progress=ctx.progress,
+        )
+    result = {**report.as_dict(), "requests": tally.counts(tuple(providers(ctx.app).stats()))}
+    if report.cancelled:
+        raise JobCancelled(result)
+    return result
+
+
+def run_discography_job(ctx: JobContext) -> dict[str, Any]:
+    """Payload {"artist_ids": [...], "include_tracks": true}, both optional (without ids:
+    every artist with local files and a provider link); patient retries; cancellable."""
+    clients = providers(ctx.app)
+    with counting_requests() as tally:
+        result = fetch_discographies(
+            ctx.session,
+            ctx.payload.get("artist_ids"),
+            deezer=clients.deezer,
+            spotify=clients.spotify,
+            settings=EnrichmentSettings.from_config(ctx.config),
+            include_tracks=bool(ctx.payload.get("include_tracks", True)),
+            progress=ctx.progress,
+            should_stop=ctx.cancel_requested,
+        )
+    result = {**result, "requests": tally.counts(tuple(clients.stats()))}
+    if result["cancelled"]:
+        raise JobCancelled(result)
+    return result
+
+
 def build_runners() -> dict[JobType, Runner]:
     return {
         JobType.LIBRARY_SCAN: run_scan_job,
         JobType.LIBRARY_SPOTIFY_ENRICHMENT: run_enrichment_job,
         JobType.ARTWORK_REPAIR: run_artwork_repair_job,
+        JobType.DISCOGRAPHY_FETCH: run_discography_job,
+        JobType.MUSICBRAINZ_DISAMBIGUATION: run_disambiguation_job,
     }

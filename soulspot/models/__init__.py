@@ -6,6 +6,7 @@ from soulspot.models.enrichment import Candidate, CandidateStatus
 from soulspot.models.jobs import Job, JobStatus, JobType, ProcessLock
 from soulspot.models.kinds import EntityKind, ProviderKind
 from soulspot.models.library import Album, Artist, EnrichmentOutcome, Track
+from soulspot.models.settings import Setting
 from soulspot.models.work import QueuedWork, WorkKind
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ProcessLock",
     "ProviderKind",
     "QueuedWork",
+    "Setting",
     "Track",
     "WorkKind",
 ]

@@ -60,6 +60,7 @@ class ProviderKind(enum.StrEnum):
 
     SPOTIFY = "spotify"
     DEEZER = "deezer"
+    MUSICBRAINZ = "musicbrainz"
 
     @classmethod
     def parse(cls, raw: object, *, name: str = "provider") -> ProviderKind:
@@ -71,11 +72,15 @@ class ProviderKind(enum.StrEnum):
 
     @property
     def link_attribute(self) -> str:
-        """The attribute name of the link on Artist and Album."""
-        return "spotify_uri" if self is ProviderKind.SPOTIFY else "deezer_id"
+        """The attribute name of the link on Artist and Album (an album's MBID: its group)."""
+        return {
+            ProviderKind.SPOTIFY: "spotify_uri",
+            ProviderKind.DEEZER: "deezer_id",
+            ProviderKind.MUSICBRAINZ: "musicbrainz_id",
+        }[self]
 
     def link_value(self, kind: EntityKind, provider_id: str) -> str:
-        """What the link column stores for a provider id: a Spotify URI, or the Deezer id."""
+        """What the link column stores for a provider id: a Spotify URI, else the id itself."""
         if self is ProviderKind.SPOTIFY:
             return f"spotify:{kind.value}:{provider_id}"
         return str(provider_id)

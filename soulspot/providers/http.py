@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import urljoin
@@ -199,6 +199,11 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def set_user_agent(self, value: str) -> None:
+        """Send `value` as the User-Agent from the next request on (a setting changed)."""
+        self.settings = replace(self.settings, user_agent=value)
+        self.session.headers["User-Agent"] = value
 
     @contextmanager
     def without_retries(self) -> Iterator[None]:

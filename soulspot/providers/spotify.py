@@ -50,6 +50,20 @@ class SpotifyClient(ProviderClient):
     def configured(self) -> bool:
         return all(self._credentials)
 
+    def set_credentials(self, client_id: str | None, client_secret: str | None) -> None:
+        """Use these credentials from the next request on; a token of the old ones is dropped."""
+        with self._token_lock:
+            credentials = (client_id or "", client_secret or "")
+            if credentials != self._credentials:
+                self._credentials = credentials
+                self._token = None
+
+    def check_credentials(self) -> None:
+        """Ask for a new token now (one request): AuthError when Spotify refuses the credentials."""
+        with self._token_lock:
+            self._token = None
+        self._access_token()
+
     def search_artists(self, name: str, *, limit: int = MAX_SEARCH_LIMIT) -> list[ArtistInfo]:
         """Artists matching `name` (field filter), best first."""
         params = {"q": quoted("artist", name), "type": "artist", "limit": _search_limit(limit)}

@@ -213,13 +213,16 @@ def link_entity(
     entity_id: str,
     link: str,
     *,
-    spotify: SpotifyLookup,
+    spotify: SpotifyLookup | None,
 ) -> Artist | Album:
     """Link by hand to a Spotify URI or open.spotify.com URL; closes pending candidates.
 
     The Spotify entity is looked up first (one request), so a mistyped or deleted id is
-    refused instead of stored, and the link gets its image and genres at once.
+    refused instead of stored, and the link gets its image and genres at once. `spotify`
+    None means Spotify is disabled in the settings: nothing is linked.
     """
+    if spotify is None:
+        raise ServiceUnavailableError("Spotify is disabled in the settings, so nothing is linked")
     uri = parse_spotify_link(link, kind)
     entity = get_entity(session, kind, entity_id)
     holder = session.scalar(

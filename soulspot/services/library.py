@@ -84,8 +84,13 @@ def list_albums(
     artist_id: str | None = None,
     q: str | None = None,
     unenriched: bool = False,
+    has_local_files: bool | None = None,
 ) -> Page[Album]:
-    """Albums by title (by year within one artist); an unknown artist_id is a NotFoundError."""
+    """Albums by title (by year within one artist); an unknown artist_id is a NotFoundError.
+
+    `has_local_files` false keeps the albums known only from a provider (a fetched
+    discography), true the local ones; None both.
+    """
     where: list[ColumnElement[bool]] = []
     query = select(Album).options(joinedload(Album.artist))
     if artist_id is not None:
@@ -96,6 +101,8 @@ def list_albums(
         where.append(Album.title.icontains(q, autoescape=True))
     if unenriched:
         where.append(unenriched_filter(Album))
+    if has_local_files is not None:
+        where.append(Album.has_local_files.is_(has_local_files))
     query = query.order_by(func.lower(Album.title), Album.id)
     return _page(session, Album, query, where, limit=limit, offset=offset)
 

@@ -38,6 +38,8 @@ class LinkSource(enum.StrEnum):
     CANDIDATE = "candidate"  # the owner applied a candidate
     MANUAL = "manual"  # the owner linked by hand
     ARTWORK = "artwork"  # a confident Deezer match found while repairing artwork
+    MUSICBRAINZ = "musicbrainz"  # MusicBrainz's own link (a URL relationship), verified
+    DISCOGRAPHY = "discography"  # a discography fetch: the artist's match, its albums' entries
 
     @property
     def by_owner(self) -> bool:
@@ -63,6 +65,8 @@ class LinkTarget:
     popularity: int | None = None
     year: int | None = None
     album_type: str | None = None
+    disambiguation: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @classmethod
     def from_info(
@@ -78,6 +82,8 @@ class LinkTarget:
             popularity=info.popularity,
             year=album.year if album else None,
             album_type=album.album_type if album else None,
+            disambiguation=info.disambiguation,
+            aliases=() if album else (info.name, *info.aliases),
         )
 
     @classmethod
@@ -135,13 +141,14 @@ def link(
     else:
         entity.release_year = entity.release_year or target.year
         entity.album_type = entity.album_type or target.album_type
+    if target.provider is ProviderKind.MUSICBRAINZ:  # the source of identity text
+        entity.disambiguation = target.disambiguation or entity.disambiguation
+        if isinstance(entity, Artist):  # every other name it goes by, its canonical one too
+            names = dict.fromkeys(n for n in target.aliases if n != entity.name)
+            entity.aliases = list(names) or entity.aliases
     entity.link_sources = {
         **(entity.link_sources or {}),
-        target.provider.value: {
-            "source": source.value,
-            "score": None if score is None else round(score, 4),
-            "linked_at": utcnow().isoformat(),
-        },
+        target.provider.value: link_record(source, score),
     }
     if target.provider.queues_candidates:
         close_pending_candidates(session, kind, entity.id, keep=keep_candidate)
@@ -150,6 +157,15 @@ def link(
     if replace and kind is EntityKind.ARTIST:
         work_queue.enqueue(session, WorkKind.ALBUM_MATCH, kind, entity.id)
     return Linked(image_changed)
+
+
+def link_record(source: LinkSource, score: float | None = None) -> dict[str, Any]:
+    """Why a link is there, as `link_sources` keeps it under the provider's name."""
+    return {
+        "source": source.value,
+        "score": None if score is None else round(score, 4),
+        "linked_at": utcnow().isoformat(),
+    }
 
 
 def unlink(

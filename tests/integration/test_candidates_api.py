@@ -433,4 +433,4 @@ def test_a_deezer_link_can_be_undone_and_is_never_proposed_again(app, client, se
         assert (undone.provider, undone.status) == ("deezer", CandidateStatus.REJECTED)
     assert client.post("/api/enrichment/unlink", json=body).status_code == 400
     wrong = client.post("/api/enrichment/unlink", json={**body, "provider": "tidal"})
-    assert wrong.status_code == 400 and "'spotify', 'deezer'" in wrong.json["detail"]
+    assert wrong.status_code == 400 and "'spotify', 'deezer', 'musicbrainz'" in wrong.json["detail"]

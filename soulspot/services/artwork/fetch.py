@@ -78,6 +78,10 @@ class ImageFetcher:
     def close(self) -> None:
         self._session.close()
 
+    def set_user_agent(self, value: str) -> None:
+        """Send `value` as the User-Agent from the next download on (a setting changed)."""
+        self._session.headers["User-Agent"] = value
+
     def _open(self, url: str, limit: _Limit) -> requests.Response:
         """GET `url`, following at most MAX_REDIRECTS redirects, each hop checked again."""
         for _hop in range(MAX_REDIRECTS + 1):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from soulspot.models import Artist, ProviderKind
@@ -32,6 +33,8 @@ from soulspot.services.enrichment.selection import Eligibility, WorkItem
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+#: (session, artist_id): resolve the artist's identity first (see services/identity.py).
+IdentityHook = Callable[[Session, str], None]
 MAX_ERRORS_KEPT = 20
 #: A provider that failed for this many artists of a run, and for none less, is unreachable.
 UNREACHABLE_AFTER = 5
@@ -160,11 +163,14 @@ def run_enrichment(
     progress: Progress | None = None,
     now: Callable[[], datetime] = utcnow,
     should_stop: Callable[[], bool] | None = None,
+    resolve_identity: IdentityHook | None = None,
 ) -> dict[str, Any]:
     """One pass over every due artist; commits per artist; returns counts and notes.
 
     `should_stop()` is asked before each artist; True ends the pass there with
-    `"cancelled": True` in the result.
+    `"cancelled": True` in the result. `resolve_identity(session, artist_id)` (MusicBrainz)
+    runs first for an artist whose MusicBrainz id is tagged but never checked: the links it
+    verifies spare the searches.
     """
     sides, notes = _sides(spotify, deezer, settings)
     run = _Run(
@@ -188,6 +194,9 @@ def run_enrichment(
                     cancelled = True
                     break
                 item = selection.load_work_item(session, artist_id)
+                if item is not None and resolve_identity and _identity_due(session, item):
+                    resolve_identity(session, artist_id)
+                    item = selection.load_work_item(session, artist_id)
                 if item is not None:
                     _process(session, pool, item, rules, run, now)
                 processed += 1
@@ -230,6 +239,15 @@ def enrich_artist(
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="enrich") as pool:
             _process(session, pool, item, MatchRules(settings.threshold, settings.margin), run, now)
     return {**run.notes, **dict(sorted(run.counts.items())), "errors": list(run.errors)}
+
+
+def _identity_due(session: Session, item: WorkItem) -> bool:
+    if item.musicbrainz_id is None:
+        return False
+    checked = session.scalar(
+        select(Artist.musicbrainz_checked_at).where(Artist.id == item.artist_id)
+    )
+    return checked is None
 
 
 def _process(

@@ -12,6 +12,7 @@ from soulspot.matching import (
     LocalArtist,
     Scored,
     decide,
+    is_placeholder,
     is_various_artists,
     match_albums,
     name_similarity,
@@ -19,11 +20,11 @@ from soulspot.matching import (
     score_album,
     score_artist,
 )
+from soulspot.matching.normalize import CLOSE
+from soulspot.matching.vocabulary import VARIOUS_ARTISTS
 from soulspot.models.kinds import EntityKind, ProviderKind
 from soulspot.providers.types import AlbumInfo, ArtistInfo
 from soulspot.services.enrichment.selection import LocalAlbumRow, WorkItem
-
-VARIOUS_ARTISTS_CREDIT = "Various Artists"
 
 
 class CatalogClient(Protocol):
@@ -79,11 +80,15 @@ def deezer_side(client: CatalogClient) -> ProviderSide:
     )
 
 
+#: Searches by alias an artist may cost when its own name finds no namesake.
+MAX_ALIAS_SEARCHES = 2
+
+
 @dataclass(frozen=True)
 class MatchRules:
     threshold: float
     margin: float
-    close_name: float = 0.8
+    close_name: float = CLOSE
     max_discographies: int = 3
     max_album_searches: int = 5
 
@@ -102,7 +107,7 @@ class Lookup:
 
 def _local_artist(item: WorkItem) -> LocalArtist:
     albums = tuple(LocalAlbum(a.title, a.year, a.track_count) for a in item.albums)
-    return LocalArtist(item.name, albums, item.genres)
+    return LocalArtist(item.name, albums, item.genres, item.aliases)
 
 
 def lookup_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> Lookup:
@@ -113,7 +118,7 @@ def lookup_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> Look
     discography: Sequence[AlbumInfo] | None = None
     # Retrying the other provider must not re-search a name whose candidates wait for review.
     in_review = side.queues_candidates and item.awaiting_review
-    if linked_id is None and not various and not in_review:
+    if linked_id is None and not is_placeholder(item.name) and not in_review:
         linked_id, discography = _find_artist(side, item, rules, lookup)
     pending = [a for a in item.albums if side.album_link(a) is None]
     if not pending:
@@ -147,8 +152,20 @@ def score_namesakes(
 
     Returns the decision and the discographies fetched, keyed by provider artist id.
     """
-    results = [r for r in client.search_artists(item.name, limit=10) if not excluded(r)]
-    close = [r for r in results if name_similarity(item.name, r.name) >= rules.close_name]
+    names = (item.name, *item.aliases)
+
+    def is_close(result: ArtistInfo) -> bool:
+        theirs = (result.name, *result.aliases)
+        return max(name_similarity(a, b) for a in names for b in theirs) >= rules.close_name
+
+    close: list[ArtistInfo] = []
+    # The name first; a MusicBrainz alias ("Ryuichi Sakamoto" for "坂本龍一") only when the
+    # name finds no namesake, and at most MAX_ALIAS_SEARCHES of them.
+    for query in (item.name, *item.aliases[:MAX_ALIAS_SEARCHES]):
+        results = [r for r in client.search_artists(query, limit=10) if not excluded(r)]
+        close = [r for r in results if is_close(r)]
+        if close:
+            break
     local = _local_artist(item)
     discographies = {r.id: client.artist_albums(r.id) for r in close[: rules.max_discographies]}
     scored = [score_artist(local, r, discographies.get(r.id)) for r in close]
@@ -161,7 +178,7 @@ def confident_artist(side: ProviderSide, item: WorkItem, rules: MatchRules) -> A
     The entry point for any caller that needs "the provider entity of this artist" without
     running enrichment (artwork's API mode): same search, evidence, rejections and rules.
     """
-    if is_various_artists(item.name):
+    if is_placeholder(item.name):
         return None
     decision, _ = _score(side, item, rules)
     return decision.auto_apply.candidate if decision.auto_apply else None
@@ -204,7 +221,7 @@ def decide_album(
 ) -> Decision:
     """Search one album (by title, and artist unless Various Artists) and decide."""
     various = is_various_artists(artist_name)
-    credit = VARIOUS_ARTISTS_CREDIT if various else artist_name
+    credit = VARIOUS_ARTISTS if various else artist_name
     results = client.search_albums(local.title, artist=None if various else artist_name, limit=10)
     scored = [score_album(local, credit, r) for r in results if not excluded(r)]
     return decide(scored, threshold=rules.threshold, margin=rules.margin)

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from soulspot.matching.vocabulary import UNKNOWN_ARTIST
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
 from soulspot.models.library import EnrichmentOutcome
-from soulspot.services.scanning.scanner import UNKNOWN_ARTIST
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class LocalAlbumRow:
     spotify_uri: str | None
     deezer_id: str | None
     rejected_uris: frozenset[str] = frozenset()
+    musicbrainz_id: str | None = None  # the release group, tagged or resolved
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class WorkItem:
     rejected_uris: frozenset[str]
     #: Artist candidates await the owner's decision: Spotify is not searched again meanwhile.
     awaiting_review: bool = False
+    musicbrainz_id: str | None = None
+    #: MusicBrainz aliases of the artist, matched like its name on every provider.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ def load_work_item(session: Session, artist_id: str) -> WorkItem | None:
             a.spotify_uri,
             a.deezer_id,
             frozenset(rejected_by_album.get(a.id, ())),
+            a.musicbrainz_id,
         )
         for a, tracks in rows
     )
@@ -190,6 +195,8 @@ def load_work_item(session: Session, artist_id: str) -> WorkItem | None:
         name=artist.name,
         spotify_uri=artist.spotify_uri,
         deezer_id=artist.deezer_id,
+        musicbrainz_id=artist.musicbrainz_id,
+        aliases=tuple(artist.aliases or ()),
         genres=tuple(artist.genres or ()),
         albums=albums,
         rejected_uris=frozenset(rejected),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from soulspot.models import Album, Artist, Track
@@ -25,10 +25,20 @@ def chunks(ids: Iterable[str]) -> Iterator[list[str]]:
 
 
 def delete_tracks(session: Session, track_ids: Iterable[str]) -> None:
+    """Delete these tracks; one a fetched discography holds (a provider track id) only loses
+    its file, and is known only from its provider again."""
+    no_options = {"synchronize_session": False}
+    from_provider = or_(Track.deezer_id.is_not(None), Track.spotify_uri.is_not(None))
     for batch in chunks(track_ids):
         session.execute(
-            delete(Track).where(Track.id.in_(batch)),
-            execution_options={"synchronize_session": False},
+            update(Track)
+            .where(Track.id.in_(batch), from_provider)
+            .values(file_path=None, file_size=None, file_mtime=None, release_year=None),
+            execution_options=no_options,
+        )
+        session.execute(
+            delete(Track).where(Track.id.in_(batch), Track.file_path.is_not(None)),
+            execution_options=no_options,
         )
 
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from soulspot.models import Album, Artist
+from soulspot.matching import LocalAlbum, title_similarity
+from soulspot.matching.normalize import SURE
+from soulspot.models import Album, Artist, Track
 from soulspot.models.base import new_id
+from soulspot.services.album_identity import library_entry, same_album
 
 
 @dataclass(slots=True)
@@ -31,15 +34,24 @@ class _AlbumRow:
     album_type: str | None
 
 
+@dataclass(slots=True)
+class _ProviderTrack:
+    id: str
+    title: str
+    disc: int | None
+    number: int | None
+
+
 class LibraryIndex:
     """Artists and albums by MBID and by folded name, and which albums each folder holds.
 
     An artist is its MusicBrainz id when tagged, else its name (case-insensitive): a tagged id
     adopts an untagged namesake; an untagged name joins the untagged namesake, else the only
     namesake, else gets its own artist. An album is its release-group id when tagged, else its
-    title under the artist, in the same album folder, else with the same year. The rules are
-    spelled out in docs/scanning.md. `placed` gives (album folder, artist id, album id) of the
-    tracks stored under the scanned root.
+    title under the artist, in the same album folder, else with the same year, else the same
+    album known only from a provider (a fetched discography), whose provider-only tracks the
+    files then take over. The rules are spelled out in docs/scanning.md. `placed` gives
+    (album folder, artist id, album id) of the tracks stored under the scanned root.
     """
 
     def __init__(self, session: Session, placed: Iterable[tuple[str, str, str]]) -> None:
@@ -51,6 +63,10 @@ class LibraryIndex:
         self._albums_by_key: dict[tuple[str, str], list[_AlbumRow]] = {}
         # (album folder, artist id) -> how many of that folder's tracks each album holds
         self._folders: dict[tuple[str, str], Counter[str]] = {}
+        # Per artist, its albums without local files when the scan began, until files join
+        # one; per album, its tracks without files.
+        self._provider_only: dict[str, list[_AlbumRow]] = {}
+        self._provider_tracks: dict[str, list[_ProviderTrack]] = {}
         self.artists_added = 0
         self.albums_added = 0
         artists = session.execute(
@@ -66,10 +82,21 @@ class LibraryIndex:
                 Album.musicbrainz_id,
                 Album.release_year,
                 Album.album_type,
+                Album.has_local_files,
             )
         )
-        for row in albums:
-            self._index_album(_AlbumRow(*row))
+        for *fields, local in albums:
+            row = _AlbumRow(*fields)
+            self._index_album(row)
+            if not local:
+                self._provider_only.setdefault(row.artist_id, []).append(row)
+        tracks = session.execute(
+            select(
+                Track.album_id, Track.id, Track.title, Track.disc_number, Track.track_number
+            ).where(Track.file_path.is_(None))
+        )
+        for album_id, *track in tracks:
+            self._provider_tracks.setdefault(album_id, []).append(_ProviderTrack(*track))
         for folder, artist_id, album_id in placed:
             self._folders.setdefault((folder, artist_id), Counter())[album_id] += 1
 
@@ -155,6 +182,7 @@ class LibraryIndex:
             owner = self._albums_by_mbid[mbid]
             if owner.artist_id == artist_id:
                 self._update_album(owner, title, mbid)
+                self._forget_provider_only(owner)
                 return owner.id
             mbid = None  # the id belongs to another artist's album: never steal it
         same_title = self._albums_by_key.get((artist_id, title.casefold()), [])
@@ -162,9 +190,38 @@ class LibraryIndex:
         eligible = [found for found in same_title if found.mbid is None] if mbid else same_title
         row = self._in_folder(folder, artist_id, eligible) or _of_year(eligible, year)
         if row is None:
-            return self._create_album(artist_id, title, mbid, year, album_type)
+            row = self._provider_album(artist_id, title, mbid=mbid, year=year)
+            if row is None:
+                return self._create_album(artist_id, title, mbid, year, album_type)
+            self._adopt_album(row, title, mbid)
+            return row.id
         self._update_album(row, title, mbid)
+        self._forget_provider_only(row)
         return row.id
+
+    def provider_track(
+        self, album_id: str, title: str, *, disc: int | None, number: int | None
+    ) -> str | None:
+        """The id of the album's track without a file that a new file of it is, taken.
+
+        The same title (as the matcher compares titles), the same position first.
+        """
+        tracks = self._provider_tracks.get(album_id)
+        if not tracks:
+            return None
+        scored = [(title_similarity(title, track.title), track) for track in tracks]
+        same = [(score, track) for score, track in scored if score >= SURE]
+        if not same:
+            return None
+        position = (disc or 1, number)
+
+        def rank(pair: tuple[float, _ProviderTrack]) -> tuple[bool, float]:
+            score, track = pair
+            return number is not None and (track.disc or 1, track.number) == position, score
+
+        _, track = max(same, key=rank)
+        tracks.remove(track)
+        return track.id
 
     def track_placed(
         self, folder: str, artist_id: str, album_id: str, before: tuple[str, str] | None
@@ -235,6 +292,38 @@ class LibraryIndex:
         self.albums_added += 1
         return album.id
 
+    def _provider_album(
+        self, artist_id: str, title: str, *, mbid: str | None, year: int | None
+    ) -> _AlbumRow | None:
+        """The artist's album known only from a provider that these tags name, if any."""
+        rows = self._provider_only.get(artist_id)
+        if not rows:
+            return None
+        # A tagged id adopts only an album without one (an album with it was found already).
+        rows = [row for row in rows if row.mbid is None] if mbid else rows
+        entries = [
+            library_entry(str(i), row.title, row.year, row.album_type) for i, row in enumerate(rows)
+        ]
+        found = same_album(LocalAlbum(title, year), entries)
+        return None if found is None else rows[int(found.id)]
+
+    def _adopt_album(self, row: _AlbumRow, title: str, mbid: str | None) -> None:
+        """Files join an album known only from a provider: it takes their title (and id), as
+        an album scanned first keeps its own when a discography joins it."""
+        self._forget_provider_only(row)
+        album = self._session.get_one(Album, row.id)
+        album.title = title
+        if mbid and row.mbid is None:
+            album.musicbrainz_id = mbid
+        self._unindex_album(row)
+        row.title, row.mbid = album.title, album.musicbrainz_id
+        self._index_album(row)
+
+    def _forget_provider_only(self, row: _AlbumRow) -> None:
+        rows = self._provider_only.get(row.artist_id)
+        if rows and row in rows:
+            rows.remove(row)
+
     def _update_album(self, row: _AlbumRow, title: str, mbid: str | None) -> None:
         changes: dict[str, object] = {}
         if mbid and row.mbid is None:
@@ -271,6 +360,8 @@ class LibraryIndex:
         for rows in list(self._albums_by_key.values()):
             for row in [row for row in rows if row.id in album_ids]:
                 self._unindex_album(row)
+                self._forget_provider_only(row)
+                self._provider_tracks.pop(row.id, None)
         for rows in list(self._artists_by_name.values()):
             for row in [row for row in rows if row.id in artist_ids]:
                 self._unindex_artist(row)

@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from soulspot.matching.normalize import is_various_artists
+from soulspot.matching.vocabulary import UNKNOWN_ARTIST, VARIOUS_ARTISTS
 from soulspot.models import Track
 from soulspot.models.base import new_id
 from soulspot.services.scanning import housekeeping
@@ -26,11 +28,8 @@ from soulspot.services.scanning.tags import TagReadError, TrackTags, read_tags
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-UNKNOWN_ARTIST = "Unknown Artist"
 UNKNOWN_ALBUM = "Unknown Album"
-VARIOUS_ARTISTS = "Various Artists"
 VARIOUS_ARTISTS_MBID = "89ad4ac3-39f7-470e-963a-56509c546377"
-_VARIOUS_NAMES = {"various artists", "various"}
 
 #: progress(done, total): called after each batch, with nothing left uncommitted, so the
 #: callback may use (and commit) the scan's session.
@@ -294,9 +293,15 @@ class _Sync:
         artist_id, album_id = self._place(tags, folder)
         values = _track_values(tags, file, album_id=album_id, artist_id=artist_id)
         if known is None:
-            track = Track(id=new_id(), **values)
-            self._session.add(track)
-            self._arrived.add(track.id)
+            title, disc, number = values["title"], tags.disc_number, tags.track_number
+            # A new file of a track known only from a provider takes that track over.
+            track_id = self.index.provider_track(album_id, title, disc=disc, number=number)
+            if track_id is None:
+                track_id = new_id()
+                self._session.add(Track(id=track_id, **values))
+            else:
+                self._updates.append({"id": track_id, **values})
+            self._arrived.add(track_id)
             self.index.track_placed(folder, artist_id, album_id, None)
         else:
             self._updates.append({"id": known.id, **values})
@@ -328,7 +333,7 @@ class _Sync:
         """The (artist id, album id) the file is filed under, created when new."""
         compilation = (
             tags.compilation
-            or (tags.album_artist or "").casefold() in _VARIOUS_NAMES
+            or is_various_artists(tags.album_artist or "")
             or tags.album_artist_mbid == VARIOUS_ARTISTS_MBID
         )
         if compilation:

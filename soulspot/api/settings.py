@@ -1,0 +1,41 @@
+"""Settings endpoints: what applies and where from, partial updates, a provider check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from soulspot.api.params import json_body
+from soulspot.errors import NotFoundError
+from soulspot.extensions import db
+from soulspot.models import ProviderKind
+from soulspot.services import settings as settings_service
+from soulspot.wiring import apply_saved_settings, providers, settings
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.get("")
+def show() -> Any:
+    return jsonify({"settings": settings().describe()})
+
+
+@bp.put("")
+def update() -> Any:
+    """Keys absent from the body keep their value; null removes the saved value."""
+    checked = settings_service.validate(json_body(), current_app.config)
+    settings_service.save(db.session, checked)
+    apply_saved_settings(current_app, db.session)
+    return jsonify({"settings": settings().describe()})
+
+
+@bp.post("/test/<name>")
+def test_provider(name: str) -> Any:
+    """200 whatever the provider answered (`ok` and `message` say it); 404 unknown provider."""
+    provider = next((kind for kind in ProviderKind if kind.value == name), None)
+    if provider not in settings_service.PROVIDER_NAMES:
+        known = ", ".join(kind.value for kind in settings_service.PROVIDER_NAMES)
+        raise NotFoundError(f"no provider {name[:64]!r} to test; one of {known}")
+    check = settings_service.check_provider(provider, providers(), current_app.config)
+    return jsonify(check.as_dict())
