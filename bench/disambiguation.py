@@ -100,7 +100,13 @@ def run(fake: FakeProviders, args: argparse.Namespace, *, tagged: bool) -> None:
 
     label = "Picard-tagged" if tagged else "untagged"
     print(f"{label}: {n} artists x {args.albums} albums, MusicBrainz at 1/s (enforced)")
+    lookups = sum(1 for r in mb if r.path.count("/") == 4 and "/artist/" in r.path)
+    extra = max(0, lookups - n)  # a second close namesake's look-up (its discography)
     print(f"  musicbrainz requests per artist: {len(mb) / n:.2f} (503 answers: {refused})")
+    print(
+        f"  of which look-ups of a second namesake: {extra}; "
+        f"without them {(len(mb) - extra) / n:.2f} per artist"
+    )
     print(f"  musicbrainz rate achieved: {rate:.3f}/s")
     print(
         f"  searches per artist: spotify {searches('spotify') / n:.2f}, "

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
-from soulspot import database
+from soulspot import database, wiring
+from soulspot.schedules import SCHEDULE_KEYS
 from soulspot.wiring import artwork, providers
 
 
@@ -27,3 +29,13 @@ def shutdown_app(app: Flask, *, wait: bool = True) -> None:
     providers(app).close()
     with app.app_context():
         database.db.engine.dispose()
+
+
+def apply_settings(app: Flask, session: Session) -> None:
+    """Saved settings take effect now: clients are reconfigured, schedules moved."""
+    from soulspot.jobs import get_queue
+
+    changed = wiring.apply_saved_settings(app, session)
+    queue = get_queue(app)
+    if queue is not None and set(SCHEDULE_KEYS.values()) & changed:
+        queue.reschedule()

@@ -13,8 +13,6 @@ from collections.abc import Collection
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from soulspot.jobs import get_queue
-from soulspot.jobs.queue import SCHEDULE_KEYS
 from soulspot.providers.factory import ProviderClients, build_clients
 from soulspot.providers.http import user_agent
 from soulspot.services import settings as settings_service
@@ -51,15 +49,21 @@ def settings(app: Flask | None = None) -> settings_service.AppliedSettings:
     return (app or current_app).extensions[SETTINGS_KEY]
 
 
-def apply_saved_settings(app: Flask, session: Session) -> None:
-    """Write the saved settings over app.config and bring what depends on them in line."""
+def apply_saved_settings(app: Flask, session: Session) -> set[str]:
+    """Write the saved settings over app.config and bring the clients in line.
+
+    Returns the keys that changed; rescheduling the jobs is the lifecycle's part.
+    """
     saved = settings_service.saved_values(session, app.config)
-    if saved is not None:
-        reconfigure(app, settings(app).apply(saved))
+    if saved is None:
+        return set()
+    changed = set(settings(app).apply(saved))
+    reconfigure(app, changed)
+    return changed
 
 
 def reconfigure(app: Flask, changed: Collection[str]) -> None:
-    """After a change of these settings: clients, fetcher and schedules take the new values.
+    """After a change of these settings: clients and fetcher take the new values.
 
     Toggles and thresholds need nothing: they are read from app.config at use time. Clients
     are changed in place, not rebuilt, so a running job keeps the same instances: each
@@ -77,9 +81,6 @@ def reconfigure(app: Flask, changed: Collection[str]) -> None:
         for client in providers(app).all():
             client.http.set_user_agent(agent)
         artwork(app).fetcher.set_user_agent(agent)
-    queue = get_queue(app)
-    if queue is not None and set(SCHEDULE_KEYS.values()) & set(changed):
-        queue.reschedule()
     log.info("settings now in effect: %s", ", ".join(sorted(changed)))
 
 

@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, jsonify
 from soulspot.api.params import json_body
 from soulspot.errors import NotFoundError
 from soulspot.extensions import db
+from soulspot.lifecycle import apply_settings
 from soulspot.models import ProviderKind
 from soulspot.services import settings as settings_service
-from soulspot.wiring import apply_saved_settings, providers, settings
+from soulspot.wiring import providers, settings
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -26,7 +27,7 @@ def update() -> Any:
     """Keys absent from the body keep their value; null removes the saved value."""
     checked = settings_service.validate(json_body(), current_app.config)
     settings_service.save(db.session, checked)
-    apply_saved_settings(current_app, db.session)
+    apply_settings(current_app, db.session)
     return jsonify({"settings": settings().describe()})
 
 

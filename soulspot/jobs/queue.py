@@ -13,7 +13,6 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import select, update
@@ -26,6 +25,7 @@ from soulspot.jobs.lock import ProcessLockHolder
 from soulspot.models import Job, JobStatus, JobType, WorkKind
 from soulspot.models.base import utcnow
 from soulspot.models.jobs import ACTIVE_STATUSES, CANCELLED, INTERRUPTED
+from soulspot.schedules import SCHEDULE_KEYS, schedule_trigger
 from soulspot.services import work_queue
 
 log = logging.getLogger(__name__)
@@ -170,25 +170,6 @@ def _finish(session: Session, job_id: str, status: JobStatus, **values: Any) -> 
     session.commit()
     if not finished.rowcount:
         log.warning("job %s was finished by another process meanwhile; outcome dropped", job_id)
-
-
-#: The setting that holds each periodic job's cron expression.
-SCHEDULE_KEYS = {
-    JobType.LIBRARY_SPOTIFY_ENRICHMENT: "ENRICHMENT_SCHEDULE",
-    JobType.ARTWORK_REPAIR: "ARTWORK_REPAIR_SCHEDULE",
-}
-
-
-def schedule_trigger(key: str, value: Any) -> CronTrigger | None:
-    """The trigger of a schedule setting, None for "off"; a ValueError names the setting."""
-    expression = str(value or "off").strip()
-    if expression.lower() == "off":
-        return None
-    try:
-        return CronTrigger.from_crontab(expression, timezone="UTC")
-    except ValueError as error:
-        message = f"SOULSPOT_{key} must be a cron expression or 'off', got {expression!r}"
-        raise ValueError(f"{message}: {error}") from None
 
 
 class JobQueue:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from soulspot.config import DEFAULTS, ENV_PREFIX, in_environment
 from soulspot.errors import ServiceUnavailableError, ValidationError
-from soulspot.jobs.queue import schedule_trigger
 from soulspot.models import ProviderKind, Setting
 from soulspot.providers.errors import (
     AuthError,
@@ -31,6 +30,7 @@ from soulspot.providers.errors import (
     Unavailable,
 )
 from soulspot.providers.factory import ProviderClients
+from soulspot.schedules import schedule_trigger
 from soulspot.services.enrichment import EnrichmentSettings
 
 log = logging.getLogger(__name__)
