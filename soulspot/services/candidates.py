@@ -9,7 +9,6 @@ import re
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +24,7 @@ from soulspot.errors import (
 from soulspot.models import Album, Artist, Candidate, CandidateStatus, EntityKind, ProviderKind
 from soulspot.models.base import utcnow
 from soulspot.providers.errors import NotConfigured, ProviderError, ProviderNotFound
+from soulspot.providers.links import parse_link
 from soulspot.providers.types import AlbumInfo, ArtistInfo
 from soulspot.services import linking
 from soulspot.services.linking import LinkSource, LinkTarget
@@ -41,7 +41,6 @@ class SpotifyLookup(Protocol):
 
 
 _SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
-SPOTIFY_WEB_HOST = "open.spotify.com"
 
 
 @dataclass(frozen=True)
@@ -69,27 +68,17 @@ def parse_spotify_link(value: str, kind: EntityKind) -> str:
 
 
 def _spotify_kind_and_id(text: str) -> tuple[str, str] | None:
+    """(kind, id) of a spotify:<kind>:<id> URI or an open.spotify.com page (providers/links)."""
     parts = text.split(":")
     if len(parts) == 3 and parts[0].lower() == "spotify":
         kind, spotify_id = parts[1].lower(), parts[2]
-    else:
-        try:
-            url = urlsplit(text)
-        except ValueError:
-            return None
-        if url.scheme.lower() not in ("http", "https") or url.hostname != SPOTIFY_WEB_HOST:
-            return None  # urlsplit lower-cases hostname; a port or user part is refused too
-        if url.port is not None or url.username is not None:
-            return None
-        segments = [segment for segment in url.path.split("/") if segment]
-        if segments and segments[0].lower().startswith("intl-"):
-            segments = segments[1:]
-        if len(segments) != 2:
-            return None
-        kind, spotify_id = segments[0].lower(), segments[1]
-    if kind not in ("artist", "album") or not _SPOTIFY_ID.fullmatch(spotify_id):
+        if kind in ("artist", "album") and _SPOTIFY_ID.fullmatch(spotify_id):
+            return kind, spotify_id
         return None
-    return kind, spotify_id
+    page = parse_link(text)
+    if page is None or page.provider != ProviderKind.SPOTIFY.value:
+        return None
+    return page.kind, page.id
 
 
 def get_entity(session: Session, kind: EntityKind, entity_id: str) -> Artist | Album:
