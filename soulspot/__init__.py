@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,6 @@ from typing import Any
 from flask import Flask
 
 from soulspot import config as config_module
-from soulspot import database, lifecycle, wiring
-from soulspot.errors import register_error_handlers
-from soulspot.security import register_request_guards
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,8 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=config_module.instance_path(),
         instance_relative_config=True,
     )
+    # Imported here, not at the top: `soulspot --help` imports this package and needs none.
+    from soulspot import database, lifecycle, logs, wiring
+    from soulspot.errors import register_error_handlers
+    from soulspot.security import register_request_guards
+
     config_module.load_config(app, config)
-    _configure_logging(app.config["LOG_LEVEL"])
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
     database.init_app(app)
     wiring.init_app(app)
     register_request_guards(app)
@@ -47,10 +48,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SCHEDULER_ENABLED"] and not config_module.is_reloader_parent(app.debug):
         lifecycle.start_jobs(app)
     return app
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _register_commands(app: Flask) -> None:

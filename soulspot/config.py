@@ -34,7 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost,::1",
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies beyond this get a 413 unread
     "LOG_LEVEL": "INFO",
-    "ENRICHMENT_SCHEDULE": "0 3 * * *",  # nightly enrichment (cron), "off" disables
+    "LOG_FORMAT": "text",  # "json": one JSON object per line (time, level, logger, message)
+    "ENRICHMENT_SCHEDULE": "0 3 * * *",  # the nightly chain (cron), "off" disables
     "ARTWORK_REPAIR_SCHEDULE": "0 4 * * *",  # periodic CDN repair (cron), "off" disables
     # Library
     # Folders POST /api/library/scan may scan (a JSON list, or separated by commas or

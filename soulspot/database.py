@@ -6,19 +6,17 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 from flask import Flask
 from sqlalchemy import Engine, event
 
-from soulspot.extensions import db, migrate
+from soulspot.extensions import db
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def init_app(app: Flask) -> None:
-    """Bind SQLAlchemy and Alembic to the app; SQLite connections get their pragmas."""
+    """Bind SQLAlchemy to the app; SQLite connections get their pragmas."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
@@ -27,15 +25,30 @@ def prepare(app: Flask) -> None:
     """Before serving or running work: apply pending migrations when AUTO_MIGRATE is on,
     then the settings saved in the database (see soulspot/services/settings.py).
 
-    Called by `soulspot serve`, `scan`, `enrich`, `repair-artwork` and the WSGI entry
+    Called by `soulspot serve`, the commands that change data and the WSGI entry
     (app.py), not by every create_app(): building an app never touches the database.
     """
     from soulspot import wiring  # wiring builds on the services, which build on this module
 
     with app.app_context():
         if app.config["AUTO_MIGRATE"]:
+            import flask_migrate
+
+            init_migrations(app)
             flask_migrate.upgrade()
         wiring.apply_saved_settings(app, db.session)
+
+
+def init_migrations(app: Flask) -> None:
+    """Bind Alembic (Flask-Migrate and its `db` commands) to the app, once.
+
+    Only where migrations run: importing Alembic takes a third of a second, which every
+    `soulspot status` would pay otherwise.
+    """
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIR))
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -1,8 +1,7 @@
-"""The unbound Flask extensions (SQLAlchemy, Alembic), bound to the app in create_app()."""
+"""The unbound SQLAlchemy extension, bound to the app in create_app() (Alembic: database.py)."""
 
 from __future__ import annotations
 
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
@@ -12,4 +11,3 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()

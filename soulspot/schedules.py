@@ -8,9 +8,10 @@ from apscheduler.triggers.cron import CronTrigger
 
 from soulspot.models.jobs import JobType
 
-#: The setting that holds each periodic job's cron expression.
+#: The setting that holds each periodic job's cron expression. ENRICHMENT_SCHEDULE fires the
+#: nightly chain, whose enrichment step is one of four.
 SCHEDULE_KEYS = {
-    JobType.LIBRARY_SPOTIFY_ENRICHMENT: "ENRICHMENT_SCHEDULE",
+    JobType.NIGHTLY_CHAIN: "ENRICHMENT_SCHEDULE",
     JobType.ARTWORK_REPAIR: "ARTWORK_REPAIR_SCHEDULE",
 }
 

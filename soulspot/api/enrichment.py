@@ -20,7 +20,7 @@ from soulspot.api.params import (
 from soulspot.api.schemas import iso, page_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
-from soulspot.jobs import require_queue
+from soulspot.jobs import next_runs, require_queue
 from soulspot.models import Candidate, CandidateStatus, EntityKind, JobType, ProviderKind
 from soulspot.services import candidates as candidate_service
 from soulspot.services import discography
@@ -52,7 +52,7 @@ def serialize_candidate(candidate: Candidate, entity_name: str) -> dict[str, Any
 
 @bp.get("/status")
 def status() -> Any:
-    return jsonify(status_service.enrichment_status(db.session))
+    return jsonify(status_service.enrichment_status(db.session, next_runs()))
 
 
 @bp.post("/trigger")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, current_app
 
 from soulspot.errors import ServiceUnavailableError
 from soulspot.jobs.queue import JobContext, JobQueue, SubmitResult
+from soulspot.models import JobType
 
 EXTENSION_KEY = "soulspot.jobs"
 
@@ -14,6 +17,7 @@ __all__ = [
     "JobQueue",
     "SubmitResult",
     "get_queue",
+    "next_runs",
     "require_queue",
     "start_scheduler",
 ]
@@ -49,3 +53,9 @@ def require_queue() -> JobQueue:
             "no job runner in this process; start the server with `soulspot serve`"
         )
     return queue
+
+
+def next_runs(app: Flask | None = None) -> dict[JobType, datetime]:
+    """When each schedule fires next, if this process runs the scheduler; else empty."""
+    queue = get_queue(app)
+    return {} if queue is None else queue.next_runs

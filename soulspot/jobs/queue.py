@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +41,9 @@ FOLLOW_UP_INTERVAL = 2.0
 FOLLOW_UP_EXECUTOR = "follow-ups"
 for _quiet in (HEARTBEAT_EXECUTOR, FOLLOW_UP_EXECUTOR):
     logging.getLogger(f"apscheduler.executors.{_quiet}").setLevel(logging.WARNING)
+#: A running job logs its progress every this many items, or after this many seconds.
+PROGRESS_LOG_ITEMS = 500
+PROGRESS_LOG_SECONDS = 30.0
 
 
 @dataclass
@@ -51,14 +55,29 @@ class JobContext:
     session: Session
     config: Mapping[str, Any]
     app: Flask
+    job_type: str = ""
+    clock: Callable[[], float] = time.monotonic
+    _logged: tuple[int, float] | None = field(default=None, init=False, repr=False)
 
     def progress(self, processed: int, total: int | None = None) -> None:
-        """Record progress; commits the session (runners commit per item anyway)."""
+        """Record progress; commits the session (runners commit per item anyway).
+
+        Logs it every PROGRESS_LOG_ITEMS items or PROGRESS_LOG_SECONDS, whichever comes first.
+        """
         values: dict[str, Any] = {"processed": processed}
         if total is not None:
             values["total"] = total
         self.session.execute(update(Job).where(Job.id == self.job_id).values(**values))
         self.session.commit()
+        now = self.clock()
+        if self._logged is None:  # the first call only starts the clock
+            self._logged = (processed, now)
+            return
+        items, at = self._logged
+        if processed - items >= PROGRESS_LOG_ITEMS or now - at >= PROGRESS_LOG_SECONDS:
+            self._logged = (processed, now)
+            of = "" if total is None else f" of {total}"
+            log.info("job %s (%s): %d%s processed", self.job_id, self.job_type, processed, of)
 
     def cancel_requested(self) -> bool:
         """True once POST /api/jobs/<id>/cancel asked this job to stop (one small query)."""
@@ -124,7 +143,11 @@ def fail_interrupted_jobs(session: Session) -> int:
 
 
 def run_job(session: Session, app: Flask, job_id: str, runner: Runner) -> None:
-    """Run a PENDING job to COMPLETED, FAILED or CANCELLED, recording its outcome; never raises."""
+    """Run a PENDING job to COMPLETED, FAILED or CANCELLED, recording its outcome; never raises.
+
+    Logs its start and, in one line, its outcome with the counts of its result
+    (`summarize`); never its payload.
+    """
     job = session.get(Job, job_id)
     if job is None:
         log.error("job %s vanished before it ran", job_id)
@@ -138,25 +161,55 @@ def run_job(session: Session, app: Flask, job_id: str, runner: Runner) -> None:
     if not claimed:  # cancelled while it waited for a worker
         log.info("job %s is no longer pending (%s); not run", job_id, job.status.value)
         return
-    context = JobContext(job_id, dict(job.payload or {}), session, app.config, app)
+    job_type = job.type.value
+    log.info("job %s (%s) started", job_id, job_type)
+    started = time.monotonic()
+    context = JobContext(job_id, dict(job.payload or {}), session, app.config, app, job_type)
+
+    def ended(outcome: str, result: Mapping[str, Any] | None) -> str:
+        seconds = time.monotonic() - started
+        return f"job {job_id} ({job_type}) {outcome} after {seconds:.1f} s: {summarize(result)}"
+
     try:
         result = runner(context)
     except JobCancelled as cancelled:
-        log.info("job %s (%s) cancelled", job_id, job.type)
+        log.info("%s", ended("cancelled", cancelled.result))
         session.rollback()
         _finish(session, job_id, JobStatus.CANCELLED, error=CANCELLED, result=cancelled.result)
         return
     except JobFailed as failure:
-        log.warning("job %s (%s) failed: %s", job_id, job.type, failure)
+        log.warning("%s; %s", ended("failed", failure.result), failure)
         session.rollback()
         _finish(session, job_id, JobStatus.FAILED, error=str(failure), result=failure.result)
         return
     except Exception as error:  # a job must end FAILED with a reason, whatever went wrong
-        log.exception("job %s (%s) failed", job_id, job.type)
+        log.exception("%s", ended("failed", None))
         session.rollback()
         _finish(session, job_id, JobStatus.FAILED, error=str(error) or type(error).__name__)
         return
+    log.info("%s", ended("completed", result))
     _finish(session, job_id, JobStatus.COMPLETED, result=result)
+
+
+def summarize(result: Mapping[str, Any] | None) -> str:
+    """The counts of a job's result for its log line: numbers (one level of nesting, as in
+    `requests.deezer=12`) and the length of lists (`errors=3`); text is left out, so no
+    message or value a runner stored can reach the log."""
+    parts: list[str] = []
+    for key, value in (result or {}).items():
+        if isinstance(value, Mapping):
+            parts.extend(
+                f"{key}.{name}={inner}" for name, inner in value.items() if _is_number(inner)
+            )
+        elif isinstance(value, list | tuple):
+            parts.append(f"{key}={len(value)}")
+        elif _is_number(value):
+            parts.append(f"{key}={value}")
+    return ", ".join(parts) or "no counts"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _finish(session: Session, job_id: str, status: JobStatus, **values: Any) -> None:
@@ -290,6 +343,9 @@ class JobQueue:
     def shutdown(self, wait: bool = True) -> None:
         if not self._scheduler.running:
             return
+        # Paused first: APScheduler's shutdown empties the job store before it stops its loop,
+        # which then fails (JobLookupError) removing a job that fell due in between.
+        self._scheduler.pause()
         self._scheduler.shutdown(wait=wait)
         if self._owns_lock:
             self._owns_lock = False
@@ -343,6 +399,13 @@ class JobQueue:
             if job.id.startswith(SCHEDULE_PREFIX)
         }
 
+    @property
+    def next_runs(self) -> dict[JobType, datetime]:
+        """When each periodic job fires next in this process; empty unless it runs jobs."""
+        if not self.running:
+            return {}
+        return {job_type: at for job_type, at in self.schedules.items() if at is not None}
+
     def reschedule(self) -> None:
         """Apply changed schedule settings now (a process without the lock reads them later)."""
         if not self._owns_lock:
@@ -369,6 +432,11 @@ class JobQueue:
     def _submit_scheduled(self, job_type: JobType) -> None:
         with self._app.app_context():
             try:
-                self.submit(job_type, {"triggered_by": "schedule"})
+                result = self.submit(job_type, {"triggered_by": "schedule"})
+            except ServiceUnavailableError:  # the lock was lost since the trigger was armed
+                log.warning("scheduled %s not started: this process no longer runs jobs", job_type)
+                return
             finally:
                 db.session.remove()
+        if not result.created:
+            log.info("scheduled %s skipped: job %s is still active", job_type, result.job_id)

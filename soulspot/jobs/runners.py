@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner
+from soulspot.config import path_list
+from soulspot.errors import ValidationError
+from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner, summarize
 from soulspot.models import EntityKind, JobType, WorkKind
 from soulspot.providers.stats import counting_requests
 from soulspot.services.artwork import fetch_entity_image, repair_artwork
@@ -21,9 +26,12 @@ from soulspot.services.enrichment import (
     run_enrichment,
 )
 from soulspot.services.identity import IdentityReport, resolve_artist, resolve_library
+from soulspot.services.jobs import active_job
 from soulspot.services.scanning import scan_library
 from soulspot.services.work_queue import Handler
 from soulspot.wiring import artwork, identity_services, providers
+
+log = logging.getLogger(__name__)
 
 
 def run_enrichment_job(ctx: JobContext) -> dict[str, Any]:
@@ -127,7 +135,7 @@ def run_disambiguation_job(ctx: JobContext) -> dict[str, Any]:
         report = resolve_library(
             ctx.session,
             identity_services(ctx.app),
-            limit=None,
+            limit=ctx.payload.get("limit"),  # `soulspot disambiguate --limit N`
             recheck_after=timedelta(days=float(ctx.config["MUSICBRAINZ_RECHECK_DAYS"])),
             should_stop=ctx.cancel_requested,
             progress=ctx.progress,
@@ -159,8 +167,81 @@ def run_discography_job(ctx: JobContext) -> dict[str, Any]:
     return result
 
 
+def run_nightly_chain(ctx: JobContext) -> dict[str, Any]:
+    """Scan each MUSIC_DIRS folder, then enrichment, MusicBrainz disambiguation and artwork
+    repair, each through its own runner; every step's outcome is recorded in `steps`.
+
+    A failed step does not stop the next, and the chain still ends COMPLETED, naming it in
+    `failed_steps`. A missing or empty music folder is skipped (nothing removed); so is a
+    step whose own job is already active (a manual run), which is not waited for. A cancel
+    request stops the chain between steps.
+    """
+    steps: list[dict[str, Any]] = []
+
+    def report() -> dict[str, Any]:
+        counts = {
+            outcome: sum(step["status"] == outcome for step in steps)
+            for outcome in ("completed", "failed", "skipped")
+        }
+        failed = [step["step"] for step in steps if step["status"] == "failed"]
+        return {"steps": steps, **counts, "failed_steps": failed}
+
+    folders = path_list(ctx.config["MUSIC_DIRS"])
+    if not folders:
+        steps.append({"step": "scan", "status": "skipped", "reason": "MUSIC_DIRS is not set"})
+    plan: list[tuple[str, JobType, dict[str, Any], Runner]] = [
+        ("scan", JobType.LIBRARY_SCAN, {"path": folder}, run_scan_job) for folder in folders
+    ]
+    plan += [
+        ("enrichment", JobType.LIBRARY_SPOTIFY_ENRICHMENT, {}, run_enrichment_job),
+        ("disambiguation", JobType.MUSICBRAINZ_DISAMBIGUATION, {}, run_disambiguation_job),
+        ("artwork_repair", JobType.ARTWORK_REPAIR, {}, run_artwork_repair_job),
+    ]
+    for name, job_type, payload, runner in plan:
+        if ctx.cancel_requested():
+            raise JobCancelled(report())
+        steps.append(_chain_step(ctx, name, job_type, payload, runner))
+    if ctx.cancel_requested():
+        raise JobCancelled(report())
+    return report()
+
+
+def _chain_step(
+    ctx: JobContext, name: str, job_type: JobType, payload: Mapping[str, Any], runner: Runner
+) -> dict[str, Any]:
+    """One step's outcome: completed, failed, skipped (with a reason) or cancelled."""
+    record: dict[str, Any] = {"step": name, **payload}
+    label = f"job {ctx.job_id} ({ctx.job_type}) step {name}"
+    active = active_job(ctx.session, job_type)
+    if active is not None:
+        reason = f"a {job_type.value} job ({active.id}) is already active"
+        log.warning("%s skipped: %s", label, reason)
+        return {**record, "status": "skipped", "reason": reason}
+    step_ctx = replace(ctx, payload=dict(payload), job_type=f"{ctx.job_type}/{name}")
+    try:
+        result = runner(step_ctx)
+    except JobCancelled as cancelled:
+        ctx.session.rollback()
+        return {**record, "status": "cancelled", "result": cancelled.result}
+    except JobFailed as failure:
+        ctx.session.rollback()
+        log.warning("%s failed: %s; %s", label, summarize(failure.result), failure)
+        return {**record, "status": "failed", "error": str(failure), "result": failure.result}
+    except ValidationError as refused:  # a music folder that is missing, not one, or empty
+        ctx.session.rollback()
+        log.warning("%s skipped: %s", label, refused.detail)
+        return {**record, "status": "skipped", "reason": refused.detail}
+    except Exception as error:  # the next step runs whatever went wrong in this one
+        ctx.session.rollback()
+        log.exception("%s failed", label)
+        return {**record, "status": "failed", "error": str(error) or type(error).__name__}
+    log.info("%s completed: %s", label, summarize(result))
+    return {**record, "status": "completed", "result": result}
+
+
 def build_runners() -> dict[JobType, Runner]:
     return {
+        JobType.NIGHTLY_CHAIN: run_nightly_chain,
         JobType.LIBRARY_SCAN: run_scan_job,
         JobType.LIBRARY_SPOTIFY_ENRICHMENT: run_enrichment_job,
         JobType.ARTWORK_REPAIR: run_artwork_repair_job,

@@ -19,6 +19,8 @@ class JobType(enum.StrEnum):
     ARTWORK_REPAIR = "ARTWORK_REPAIR"
     DISCOGRAPHY_FETCH = "DISCOGRAPHY_FETCH"
     MUSICBRAINZ_DISAMBIGUATION = "MUSICBRAINZ_DISAMBIGUATION"
+    #: The nightly chain: scan, enrichment, disambiguation, artwork repair (jobs/runners.py).
+    NIGHTLY_CHAIN = "NIGHTLY_CHAIN"
 
 
 class JobStatus(enum.StrEnum):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -30,8 +32,11 @@ def library_counts(session: Session) -> dict[str, int]:
     }
 
 
-def enrichment_status(session: Session) -> dict[str, Any]:
-    """The spec's status fields plus progress and per-provider link counts.
+def enrichment_status(
+    session: Session, next_runs: Mapping[JobType, datetime] | None = None
+) -> dict[str, Any]:
+    """The spec's status fields plus progress, per-provider link counts, the nightly chain's
+    last run and `next_runs` (when each schedule of this process fires next, ISO UTC).
 
     Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
     from the newest finished enrichment job, so it survives restarts (NOTES 3).
@@ -62,7 +67,24 @@ def enrichment_status(session: Session) -> dict[str, Any]:
             "albums_deezer": _count(session, Album, Album.deezer_id.is_not(None)),
         },
         "queued_work": work_queue.pending_counts(session),
+        "nightly_chain": _chain_status(session),
+        "next_runs": {job_type.value: at.isoformat() for job_type, at in (next_runs or {}).items()},
     }
+
+
+def _chain_status(session: Session) -> dict[str, Any]:
+    """The running chain's id and the last finished one, with the steps that failed."""
+    running = active_job(session, JobType.NIGHTLY_CHAIN)
+    finished = last_finished_job(session, JobType.NIGHTLY_CHAIN)
+    last = None
+    if finished is not None:
+        last = {
+            "job_id": finished.id,
+            "status": finished.status.value,
+            "finished_at": finished.finished_at.isoformat() if finished.finished_at else None,
+            "failed_steps": (finished.result or {}).get("failed_steps", []),
+        }
+    return {"running_job_id": None if running is None else running.id, "last": last}
 
 
 def database_reachable(session: Session) -> bool:

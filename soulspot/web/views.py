@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from soulspot.extensions import db
+from soulspot.jobs import next_runs
 from soulspot.services import status as status_service
 
 web_bp = Blueprint("web", __name__)
@@ -14,7 +15,8 @@ web_bp = Blueprint("web", __name__)
 
 @web_bp.get("/")
 def home() -> str:
-    return render_template("pages/home.html", counts=status_service.library_counts(db.session))
+    counts = status_service.library_counts(db.session)
+    return render_template("pages/home.html", counts=counts, next_runs=next_runs())
 
 
 @web_bp.get("/healthz")

@@ -176,7 +176,8 @@ def test_app_start_migrates_a_fresh_database_to_head(app) -> None:
 def test_repair_artwork_command_records_a_completed_job(app) -> None:
     result = app.test_cli_runner().invoke(main, ["repair-artwork", "--entity-type", "album"])
     assert result.exit_code == 0, result.output
-    assert '"status": "COMPLETED"' in result.output and '"mode": "cdn_only"' in result.output
+    assert "ARTWORK_REPAIR job " in result.output and ": COMPLETED\n" in result.output
+    assert '"mode": "cdn_only"' in result.output
 
 
 def test_upgrading_a_filled_database_keeps_every_row(make_app) -> None:
@@ -207,3 +208,33 @@ def test_upgrading_a_filled_database_keeps_every_row(make_app) -> None:
         ]
         assert counts == [1, 1, 1]
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_job_progress_keeps_the_total_it_was_given_once() -> None:
+    stream = io.StringIO()
+    now = [0.0]
+    progress = _TerminalProgress(stream, clock=lambda: now[0], label="ARTWORK_REPAIR", unit="")
+
+    progress(0, 4)
+    now[0] += 1
+    progress(2)  # jobs report the total once, then only what they have done
+    progress(4)  # the last one is drawn even within 0.1 s
+    progress.finish()
+
+    assert stream.getvalue() == (
+        "\rARTWORK_REPAIR: 0/4 (0%)\rARTWORK_REPAIR: 2/4 (50%)\rARTWORK_REPAIR: 4/4 (100%)\n"
+    )
+
+
+def test_help_lists_every_command_without_building_the_app() -> None:
+    built: list[object] = []
+    info = ScriptInfo(create_app=lambda: built.append("app"))
+
+    result = CliRunner().invoke(main, ["--help"], obj=info)
+
+    assert result.exit_code == 0, result.output
+    for name in ("candidates", "db", "disambiguate", "enrich", "jobs", "repair-artwork"):
+        assert f"  {name} " in result.output
+    for name in ("reset-failed-images", "scan", "serve", "settings", "status", "routes"):
+        assert f"  {name} " in result.output
+    assert built == []

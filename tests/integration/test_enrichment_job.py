@@ -387,7 +387,7 @@ def test_the_enrich_command_runs_a_recorded_job(app, catalog):
         artist_id = _library(db.session, "Nirvana", GRUNGE_ALBUMS, tracks=12)
     result = app.test_cli_runner().invoke(args=["enrich"])
     assert result.exit_code == 0, result.output
-    assert '"status": "COMPLETED"' in result.output
+    assert "LIBRARY_SPOTIFY_ENRICHMENT job " in result.output and ": COMPLETED\n" in result.output
     with app.app_context():
         assert db.session.get(Artist, artist_id).spotify_uri is not None
         job = db.session.scalars(select(Job)).one()

@@ -146,11 +146,12 @@ def test_removed_files_leave_the_provider_tracks_behind(session, tmp_path: Path)
     scan_library(session, tmp_path)
     for path in (tmp_path / "Nevermind").iterdir():
         path.unlink()
+    _files(tmp_path / "Other", "Other", ["Other"], year=None, artist="Blur")  # not empty
 
     summary = scan_library(session, tmp_path)
 
     assert summary.removed == 4 and summary.albums_removed == 0
-    assert _albums(session) == [("Nevermind", 1991, "301", [], sorted(SONGS))]
+    assert _albums(session)[0] == ("Nevermind", 1991, "301", [], sorted(SONGS))
     session.expire_all()
     assert session.get(Album, album.id).has_local_files is False
     assert session.get(Artist, artist.id).has_local_files is False

@@ -36,7 +36,8 @@ def two_apps(make_app):
     queues = []
     for app, owner in ((first, first_owner), (second, None)):
         lock = ProcessLockHolder(stale_after=timedelta(seconds=60), owner=owner)
-        queue = JobQueue(app, {JobType.LIBRARY_SPOTIFY_ENRICHMENT: _noop}, lock=lock)
+        runners = {JobType.LIBRARY_SPOTIFY_ENRICHMENT: _noop, JobType.NIGHTLY_CHAIN: _noop}
+        queue = JobQueue(app, runners, lock=lock)
         app.extensions[EXTENSION_KEY] = queue
         queues.append(queue)
     yield first, second, *queues
@@ -88,7 +89,7 @@ def test_the_standby_takes_over_when_the_owner_stops_and_then_recovers_jobs(two_
     with second.app_context():
         job = db.session.get(Job, job_id)
         assert (job.status, job.error) == (JobStatus.FAILED, INTERRUPTED)
-    assert set(second_queue.schedules) == {JobType.LIBRARY_SPOTIFY_ENRICHMENT}
+    assert set(second_queue.schedules) == {JobType.NIGHTLY_CHAIN}
 
 
 def _set_lock(app, **values):

@@ -334,7 +334,7 @@ def test_schedules_are_rescheduled(scheduled: Flask) -> None:
     assert queue.schedules == {}
 
     put(client, ENRICHMENT_SCHEDULE="30 5 * * *")
-    fires = queue.schedules[JobType.LIBRARY_SPOTIFY_ENRICHMENT]
+    fires = queue.schedules[JobType.NIGHTLY_CHAIN]
     assert (fires.hour, fires.minute) == (5, 30)
 
     put(client, ENRICHMENT_SCHEDULE="off", ARTWORK_REPAIR_SCHEDULE="0 1 * * *")

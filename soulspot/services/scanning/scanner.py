@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from soulspot.errors import ValidationError
 from soulspot.matching.normalize import is_various_artists
 from soulspot.matching.vocabulary import UNKNOWN_ARTIST, VARIOUS_ARTISTS
 from soulspot.models import Track
@@ -95,7 +96,8 @@ def scan_library(
 
     Unchanged files (same size and mtime) are skipped without reading them. Work is committed
     every `batch_size` files; a file the database refuses is listed in `errors` and the rest of
-    its batch is kept. Tracks under folders that could not be read are kept.
+    its batch is kept. Tracks under folders that could not be read are kept. A root holding no
+    audio file at all is a ValidationError `empty_root`, and nothing is removed.
     """
     started = time.monotonic()
     root_path = resolve_root(root)
@@ -111,6 +113,8 @@ def scan_library(
         + listing.skipped_files
     ):
         summary.errors.append(ScanError(path, reason))
+    if not summary.files_seen and not summary.errors:
+        _refuse_empty(session, root_path)
     known = _known_tracks(session, root_path)
     sync = _Sync(session, summary, root_path)
     try:
@@ -142,6 +146,17 @@ def scan_library(
         " (cancelled)" if summary.cancelled else "",
     )
     return summary
+
+
+def _refuse_empty(session: Session, root: Path) -> None:
+    # An unmounted share or a detached disk reads as an empty folder: scanning it would
+    # delete every track below it, so an empty root is never synced.
+    stored = session.scalar(select(func.count()).select_from(Track).where(_under(root))) or 0
+    kept = f"; its {stored} stored track(s) are kept (is the disk or share mounted?)"
+    raise ValidationError(
+        f"{display_path(str(root))} holds no audio files{kept if stored else ''}",
+        code="empty_root",
+    )
 
 
 def _under(root: Path) -> ColumnElement[bool]:
