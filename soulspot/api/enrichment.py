@@ -17,7 +17,7 @@ from soulspot.api.params import (
     page_args,
     str_arg,
 )
-from soulspot.api.schemas import iso, page_json
+from soulspot.api.schemas import iso, page_json, queued_json
 from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.jobs import next_runs, require_queue
@@ -61,10 +61,13 @@ def trigger() -> Any:
     result = require_queue().submit(
         JobType.LIBRARY_SPOTIFY_ENRICHMENT, {"triggered_by": "manual_api"}
     )
-    message = (
-        "Enrichment job queued successfully" if result.created else "Enrichment job already running"
+    return jsonify(
+        queued_json(
+            result,
+            queued="Enrichment job queued successfully",
+            running="Enrichment job already running",
+        )
     )
-    return jsonify({"job_id": result.job_id, "message": message, "created": result.created})
 
 
 @bp.get("/candidates")
@@ -161,10 +164,11 @@ def disambiguation_job() -> Any:
     result = require_queue().submit(
         JobType.MUSICBRAINZ_DISAMBIGUATION, {"triggered_by": "manual_api"}
     )
-    message = (
-        "Disambiguation job queued" if result.created else "Disambiguation job already running"
+    return jsonify(
+        queued_json(
+            result, queued="Disambiguation job queued", running="Disambiguation job already running"
+        )
     )
-    return jsonify({"job_id": result.job_id, "message": message, "created": result.created})
 
 
 @bp.post("/disambiguation")
@@ -251,5 +255,8 @@ def auto_fetch_discography_job() -> Any:
     if artist_ids is not None:
         payload["artist_ids"] = list(dict.fromkeys(artist_ids))
     result = require_queue().submit(JobType.DISCOGRAPHY_FETCH, payload)
-    message = "Discography job queued" if result.created else "Discography job already running"
-    return jsonify({"job_id": result.job_id, "message": message, "created": result.created})
+    return jsonify(
+        queued_json(
+            result, queued="Discography job queued", running="Discography job already running"
+        )
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from soulspot.api.params import bool_arg, json_body, page_args, str_arg, str_field
-from soulspot.api.schemas import album_json, artist_json, page_json, track_json
+from soulspot.api.schemas import album_json, artist_json, page_json, queued_json, track_json
 from soulspot.config import path_list
 from soulspot.extensions import db
 from soulspot.jobs import require_queue
@@ -75,7 +75,5 @@ def scan() -> Any:
     music_dirs = path_list(current_app.config["MUSIC_DIRS"])
     root = allowed_root(str_field(json_body(), "path"), music_dirs)
     result = require_queue().submit(JobType.LIBRARY_SCAN, {"path": str(root)})
-    message = "Scan queued" if result.created else "A scan is already running"
-    return jsonify({"job_id": result.job_id, "message": message, "created": result.created}), (
-        202 if result.created else 200
-    )
+    body = queued_json(result, queued="Scan queued", running="A scan is already running")
+    return jsonify(body), 202 if result.created else 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from soulspot.jobs.queue import SubmitResult
 from soulspot.models import Album, Artist, Track
 
 
@@ -87,3 +88,9 @@ def track_json(track: Track) -> dict[str, Any]:
         "created_at": iso(track.created_at),
         "updated_at": iso(track.updated_at),
     }
+
+
+def queued_json(result: SubmitResult, *, queued: str, running: str) -> dict[str, Any]:
+    """The answer of an endpoint that queues a job: its id, a message, and whether it is new."""
+    message = queued if result.created else running
+    return {"job_id": result.job_id, "message": message, "created": result.created}
