@@ -90,25 +90,7 @@ def _credited(data: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def parse_release_group(data: dict[str, Any]) -> AlbumInfo:
     """A release group from a lookup, a search hit or a browse page."""
-    artists, artist_ids = _credited(data)
-    date = clean_date(data.get("first-release-date"))
-    return AlbumInfo(
-        provider=PROVIDER,
-        id=data["id"],
-        title=data["title"],
-        uri=f"{SITE}/release-group/{data['id']}",
-        artists=artists,
-        artist_ids=artist_ids,
-        release_date=date,
-        release_date_precision=date_precision(date),
-        year=release_year(date),
-        album_type=album_type(data),
-        secondary_types=tuple(data.get("secondary-types") or ()),
-        genres=parse_genres(data),
-        disambiguation=data.get("disambiguation") or None,
-        score=parse_score(data.get("score")),
-        links=parse_links(data, "album"),
-    )
+    return _album(data, "release-group", data.get("first-release-date"), typed=data)
 
 
 def parse_release(data: dict[str, Any]) -> AlbumInfo:
@@ -116,23 +98,28 @@ def parse_release(data: dict[str, Any]) -> AlbumInfo:
 
     The type comes from the embedded release group, when the request asked for it.
     """
+    return _album(data, "release", data.get("date"), typed=data.get("release-group") or {})
+
+
+def _album(data: dict[str, Any], entity: str, raw_date: Any, *, typed: dict[str, Any]) -> AlbumInfo:
+    """What release groups and releases share; `typed` holds the primary/secondary types."""
     artists, artist_ids = _credited(data)
-    date = clean_date(data.get("date"))
-    group = data.get("release-group") or {}
+    date = clean_date(raw_date)
     return AlbumInfo(
         provider=PROVIDER,
         id=data["id"],
         title=data["title"],
-        uri=f"{SITE}/release/{data['id']}",
+        uri=f"{SITE}/{entity}/{data['id']}",
         artists=artists,
         artist_ids=artist_ids,
         release_date=date,
         release_date_precision=date_precision(date),
         year=release_year(date),
-        album_type=album_type(group),
-        secondary_types=tuple(group.get("secondary-types") or ()),
+        album_type=album_type(typed),
+        secondary_types=tuple(typed.get("secondary-types") or ()),
         genres=parse_genres(data),
         disambiguation=data.get("disambiguation") or None,
+        score=parse_score(data.get("score")),
         links=parse_links(data, "album"),
     )
 
