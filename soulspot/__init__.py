@@ -58,9 +58,7 @@ def _register_commands(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from soulspot.api import api_bp
-    from soulspot.web import artwork as artwork_web
-    from soulspot.web.views import web_bp
+    from soulspot.web import register_pages
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(artwork_web.bp)
+    register_pages(app)

@@ -62,17 +62,18 @@ class ServiceUnavailableError(AppError):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api") and not _is_htmx()
+    return request.path.startswith("/api") and not is_htmx()
 
 
-def _is_htmx() -> bool:
+def is_htmx() -> bool:
+    """True for a request htmx made (it sends HX-Request)."""
     return request.headers.get("HX-Request") == "true"
 
 
 def _render(status: int, code: str, detail: str) -> tuple[Response | str, int]:
     if _wants_json():
         return jsonify({"error": code, "detail": detail}), status
-    if _is_htmx():
+    if is_htmx():
         return render_template("partials/_error.html", code=code, detail=detail), status
     return render_template("errors/error.html", status=status, code=code, detail=detail), status
 

@@ -1,25 +1,18 @@
-"""Pages: the home page and the health check."""
+"""The health check."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 
 from soulspot.extensions import db
-from soulspot.jobs import next_runs
 from soulspot.services import status as status_service
 
-web_bp = Blueprint("web", __name__)
+bp = Blueprint("web", __name__)
 
 
-@web_bp.get("/")
-def home() -> str:
-    counts = status_service.library_counts(db.session)
-    return render_template("pages/home.html", counts=counts, next_runs=next_runs())
-
-
-@web_bp.get("/healthz")
+@bp.get("/healthz")
 def healthz() -> Any:
     database_ok = status_service.database_reachable(db.session)
     body = {
