@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup
 
 from soulspot import create_app
-from soulspot.cli import COMMANDS
+from soulspot.cli import COMMANDS, DATABASE_ONLY_COMMANDS
+
+
+def app_for_command() -> Flask:
+    """The app a command loads: the database alone for the commands that only read."""
+    ctx = click.get_current_context(silent=True)
+    return create_app(web=ctx is None or ctx.command not in DATABASE_ONLY_COMMANDS)
 
 
 class SoulSpotGroup(FlaskGroup):
@@ -21,7 +28,7 @@ class SoulSpotGroup(FlaskGroup):
         return sorted(self.commands)
 
 
-@click.group(cls=SoulSpotGroup, create_app=create_app)
+@click.group(cls=SoulSpotGroup, create_app=app_for_command)
 def main() -> None:
     """SoulSpot Enrichment: link a local music library to Spotify, Deezer and MusicBrainz."""
 

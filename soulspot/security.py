@@ -8,16 +8,24 @@ browser send requests to it. Three checks keep those pages out:
   form posts and fetches), unless it carries the API key, which a browser never adds to a
   cross-site request by itself;
 - responses forbid framing, sniffing and foreign scripts.
+
+With API_KEY set, the pages ask for it too: the owner signs in once with the key and gets a
+session cookie (SameSite=Strict), so a server reachable from the network shows its library
+and settings to nobody else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import os
+import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, redirect, request, session, url_for
 
 from soulspot.errors import ForbiddenError, UnauthorizedError, ValidationError
 
@@ -55,10 +63,19 @@ def allowed_hosts(config: Any) -> list[str]:
     return configured + [host for host in bound if host not in ("0.0.0.0", "::")]
 
 
+#: Endpoints a browser reaches before signing in: the sign-in page, health and assets.
+OPEN_ENDPOINTS = frozenset({"web.sign_in", "web.healthz", "static"})
+SESSION_KEY = "api_key_id"
+
+
 def register_request_guards(app: Flask) -> None:
-    """Install the Host and origin checks before every request, the headers after it."""
+    """Install the Host, origin and sign-in checks before every request, the headers after it."""
+    if app.config.get("API_KEY"):
+        app.secret_key = app.config.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
+        app.config.update(SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True)
     app.before_request(check_host)
     app.before_request(check_same_origin)
+    app.before_request(check_signed_in)
     app.after_request(add_security_headers)
 
 
@@ -93,6 +110,62 @@ def check_same_origin() -> None:
         raise ForbiddenError(
             f"cross-site request refused (Sec-Fetch-Site: {fetch_site})", code="cross_origin"
         )
+
+
+def check_signed_in() -> Any:
+    """With API_KEY set, a page needs a signed-in session; else to the sign-in page.
+
+    /api checks the key itself (scripts send it on each call). An HTMX request gets a 401
+    with HX-Redirect, so htmx loads the sign-in page instead of swapping in a fragment.
+    """
+    if not current_app.config.get("API_KEY") or request.path.startswith("/api/"):
+        return None
+    if request.endpoint in OPEN_ENDPOINTS or is_signed_in():
+        return None
+    target = url_for("web.sign_in", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") == "true":
+        return Response(status=401, headers={"HX-Redirect": target})
+    return redirect(target, code=303)
+
+
+def is_signed_in() -> bool:
+    """True when this browser signed in with the API key the server runs with now."""
+    return hmac.compare_digest(str(session.get(SESSION_KEY, "")), _key_id())
+
+
+def sign_in(given: str) -> bool:
+    """Start a session when `given` is the API key; False (and no session) when it is not."""
+    expected = str(current_app.config.get("API_KEY") or "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return False
+    session.clear()
+    session[SESSION_KEY] = _key_id()
+    session.permanent = True
+    return True
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def _key_id() -> str:
+    """A digest of the API key: changing the key signs every browser out."""
+    key = str(current_app.config.get("API_KEY") or "")
+    return hashlib.sha256(f"soulspot-session:{key}".encode()).hexdigest()[:32]
+
+
+def _instance_secret(instance: Path) -> str:
+    """The session-signing secret kept in the instance folder (made once, owner-only)."""
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made before, or by a second process starting at the same time
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret
 
 
 def require_api_key() -> None:
