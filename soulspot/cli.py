@@ -144,7 +144,7 @@ def _refuse(code: str, detail: str, *, usage: bool, as_json: bool) -> NoReturn:
 @contextmanager
 def _reported(as_json: bool) -> Iterator[None]:
     """Our errors as exit codes: bad or unknown arguments 2, anything else 1."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from soulspot.errors import AppError, NotFoundError, ValidationError
 
@@ -153,7 +153,7 @@ def _reported(as_json: bool) -> Iterator[None]:
     except AppError as error:
         usage = isinstance(error, ValidationError | NotFoundError)
         _refuse(error.code, error.detail, usage=usage, as_json=as_json)
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:  # PostgreSQL: a missing table
         # The driver's message only: the statement's parameters may hold a secret.
         _refuse(
             "database",
@@ -301,6 +301,38 @@ def reset_failed_images(entity_type: str | None, as_json: bool) -> None:
     with _reported(as_json):
         counts = reset_failed(db.session, entity_type)
     _emit(counts, as_json, _lines)
+
+
+@click.command("copy-database")
+@with_appcontext
+@click.argument("source_url")
+@json_option
+def copy_database(source_url: str, as_json: bool) -> None:
+    """Copy a whole library from SOURCE_URL into the configured, empty database.
+
+    E.g. from SQLite to PostgreSQL: set SOULSPOT_SQLALCHEMY_DATABASE_URI to the new database
+    and pass the old one's URL. The configured database is migrated first; the source must
+    be at the same schema revision (a server of this version has migrated it).
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError
+
+    from soulspot import database
+    from soulspot.extensions import db
+    from soulspot.services.transfer import copy_database as copy_rows
+
+    try:
+        source = create_engine(source_url)
+    except (ArgumentError, ImportError) as error:
+        raise click.BadParameter(str(error), param_hint="SOURCE_URL") from None
+    database.prepare(current_app)
+    progress = None if as_json else (lambda table, rows: click.echo(f"{table}: {rows}", err=True))
+    try:
+        with _reported(as_json):
+            copied = copy_rows(source, db.engine, progress=progress)
+    finally:
+        source.dispose()
+    _emit({"copied": copied}, as_json, _lines)
 
 
 # --- reading and reviewing -------------------------------------------------------------------
@@ -536,6 +568,7 @@ COMMANDS = (
     jobs,
     candidates,
     settings,
+    copy_database,
     migrations,
 )
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh app on a real SQLite file per test."""
+"""Shared fixtures: a fresh app on a real SQLite file per test (or a PostgreSQL database of its
+own, when SOULSPOT_TEST_DATABASE_URL is set: see tests/support/database.py)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,66 @@ from soulspot.lifecycle import shutdown_app
 from soulspot.providers.factory import ProviderClients, build_clients
 from tests.fakes.clock import VirtualClock
 from tests.fakes.server import FakeProviders
+from tests.support.database import POSTGRES_URL, SQLITE_ONLY, PostgresDatabases
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{SQLITE_ONLY}(reason): skipped on PostgreSQL, the test is about SQLite"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if POSTGRES_URL is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker(SQLITE_ONLY)
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    assert POSTGRES_URL is not None
+    databases = PostgresDatabases(POSTGRES_URL)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """Build an app on a fresh SQLite file under tmp_path; keyword arguments override config."""
+def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
+    """The URL of this test's database `name` (one per name, the same on every call): a SQLite
+    file under tmp_path, or a PostgreSQL database at the schema head (empty unless `migrated`,
+    which only the first call of a name decides; a SQLite file always starts empty)."""
+    urls: dict[str, str] = {}
+    databases = request.getfixturevalue("postgres_databases") if POSTGRES_URL else None
+
+    def url(name: str = "soulspot", *, migrated: bool = True) -> str:
+        if name not in urls:
+            if databases is None:
+                urls[name] = f"sqlite:///{tmp_path / f'{name}.db'}"
+            else:
+                urls[name] = databases.create(migrated=migrated)
+        return urls[name]
+
+    yield url
+    if databases is not None:
+        for created in urls.values():
+            databases.drop(created)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: Callable[..., str]) -> Iterator[Callable[..., Flask]]:
+    """Build an app on this test's database (see database_url); keyword arguments override
+    config."""
     created: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
         config = {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'soulspot.db'}",
+            "SECRET_KEY": "test-session-secret",  # never the instance folder's file
+            "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI")
+            or database_url(migrated=overrides.get("AUTO_MIGRATE", True)),
             "ARTWORK_DIR": str(tmp_path / "artwork"),
             "SCHEDULER_ENABLED": False,
             "SPOTIFY_CLIENT_ID": None,

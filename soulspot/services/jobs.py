@@ -49,7 +49,8 @@ def last_finished_job(session: Session, job_type: JobType) -> Job | None:
     return session.scalar(
         select(Job)
         .where(Job.type == job_type, Job.status.in_(FINISHED_STATUSES))
-        .order_by(Job.finished_at.desc(), Job.created_at.desc())
+        # NULLs sort first in a descending PostgreSQL order, last in SQLite's: say which.
+        .order_by(Job.finished_at.desc().nulls_last(), Job.created_at.desc())
         .limit(1)
     )
 

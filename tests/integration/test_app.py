@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from soulspot.extensions import db
+from tests.support.database import POSTGRES_URL
 
 
+@pytest.mark.sqlite_only("the SQLite pragmas")
 def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(app):
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -21,9 +24,12 @@ def test_healthz_reports_the_database(client):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(make_app, tmp_path):
-    app = make_app(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/x.db", AUTO_MIGRATE=False
+    unreachable = (
+        f"sqlite:///{tmp_path}/missing-dir/x.db"
+        if POSTGRES_URL is None
+        else "postgresql+psycopg://soulspot@127.0.0.1:9/soulspot"  # nothing listens on port 9
     )
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable, AUTO_MIGRATE=False)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"

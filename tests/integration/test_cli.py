@@ -188,9 +188,9 @@ def test_upgrading_a_filled_database_keeps_every_row(make_app) -> None:
     now = "2026-01-01 00:00:00"
     rows = [
         "INSERT INTO artists (id, name, genres, has_local_files, created_at, updated_at)"
-        " VALUES ('ar', 'Blur', '[]', 1, :now, :now)",
+        " VALUES ('ar', 'Blur', '[]', TRUE, :now, :now)",
         "INSERT INTO albums (id, artist_id, title, has_local_files, created_at, updated_at)"
-        " VALUES ('al', 'ar', 'Parklife', 1, :now, :now)",
+        " VALUES ('al', 'ar', 'Parklife', TRUE, :now, :now)",
         "INSERT INTO tracks (id, album_id, artist_id, title, file_path, created_at, updated_at)"
         " VALUES ('tr', 'al', 'ar', 'Girls', '/m/girls.mp3', :now, :now)",
     ]
@@ -207,7 +207,8 @@ def test_upgrading_a_filled_database_keeps_every_row(make_app) -> None:
             for table in ("artists", "albums", "tracks")
         ]
         assert counts == [1, 1, 1]
-        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        if db.engine.dialect.name == "sqlite":  # the batch mode turned them off, then on again
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_job_progress_keeps_the_total_it_was_given_once() -> None:
@@ -238,3 +239,39 @@ def test_help_lists_every_command_without_building_the_app() -> None:
     for name in ("reset-failed-images", "scan", "serve", "settings", "status", "routes"):
         assert f"  {name} " in result.output
     assert built == []
+
+
+#: Loaded by the full app only; a read-only command that pulls them in has lost its fast start.
+WEB_ONLY_MODULES = ("soulspot.wiring", "soulspot.providers.factory", "soulspot.api", "PIL")
+
+
+def test_status_builds_an_app_of_the_database_alone(tmp_path: Path) -> None:
+    """`soulspot status` in a fresh interpreter: the right answer, none of the web's modules."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SOULSPOT_INSTANCE_PATH": str(tmp_path)}
+    env.pop("FLASK_APP", None)
+    subprocess.run(
+        [sys.executable, "-m", "soulspot", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import json, sys\n"
+        "from soulspot.__main__ import main\n"
+        "try:\n"
+        "    main(['status', '--json'])\n"
+        "except SystemExit as done:\n"
+        f"    loaded = [m for m in {WEB_ONLY_MODULES!r} if m in sys.modules]\n"
+        "    print(json.dumps({'exit': done.code, 'loaded': loaded}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+
+    assert json.loads(done.stdout)["library"] == {"artists": 0, "albums": 0, "tracks": 0}
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"exit": 0, "loaded": []}

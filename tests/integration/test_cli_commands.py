@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from soulspot import database
 from soulspot.__main__ import main
 from soulspot.extensions import db
 from soulspot.logs import JsonFormatter
@@ -257,7 +258,9 @@ def test_json_output_has_nothing_but_the_document_and_logs_go_elsewhere(app, cap
 
 def test_commands_on_an_up_to_date_database_log_nothing(make_app, caplog) -> None:
     caplog.set_level(logging.INFO)
-    make_app()
+    fresh = make_app(AUTO_MIGRATE=False)  # an empty database (PostgreSQL's starts at head)
+    fresh.config["AUTO_MIGRATE"] = True
+    database.prepare(fresh)
     assert "Running upgrade" in caplog.text  # what happens is still logged
     caplog.clear()
     app = make_app()  # the same database, at head: Alembic has nothing to say

@@ -206,16 +206,16 @@ def inject_twenty_percent(monkeypatch: pytest.MonkeyPatch, fake: FakeProviders) 
 
 
 def test_after_a_faulty_run_one_clean_run_gives_the_fault_free_state(
-    make_app, fake_providers, tmp_path, monkeypatch
+    make_app, database_url, fake_providers, monkeypatch
 ):
     library = build_catalogue(fake_providers)
     config = fake_providers.config(**FAST)
-    reference = make_app(**config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'ref.db'}")
+    reference = make_app(**config, SQLALCHEMY_DATABASE_URI=database_url("ref"))
     fill_library(reference, library)
     assert run(reference)["errors"] == []
     expected = links_and_candidates(reference)
 
-    app = make_app(**config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'faulty.db'}")
+    app = make_app(**config, SQLALCHEMY_DATABASE_URI=database_url("faulty"))
     fill_library(app, library)
     inject_twenty_percent(monkeypatch, fake_providers)
     faulty = run(app)

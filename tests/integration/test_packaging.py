@@ -73,6 +73,7 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
+@pytest.mark.sqlite_only("packaging: the wheel's default database, the instance folder's file")
 def test_installed_wheel_serves_pages_and_static_files(installed_wheel: Path, tmp_path: Path):
     port = free_port()
     env = server_env()

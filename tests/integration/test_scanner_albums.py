@@ -217,14 +217,14 @@ def test_the_migration_makes_the_next_scan_split_a_merged_album(make_app, tmp_pa
         db.session.execute(
             text(
                 "INSERT INTO artists (id, name, genres, has_local_files, created_at, updated_at)"
-                " VALUES ('ar', 'Weezer', '[]', 1, :now, :now)"
+                " VALUES ('ar', 'Weezer', '[]', TRUE, :now, :now)"
             ),
             {"now": now},
         )
         db.session.execute(
             text(
                 "INSERT INTO albums (id, artist_id, title, release_year, has_local_files,"
-                " created_at, updated_at) VALUES ('merged', 'ar', 'Weezer', 2001, 1, :now, :now)"
+                " created_at, updated_at) VALUES ('merged', 'ar', 'Weezer', 2001, TRUE, :now, :now)"
             ),
             {"now": now},
         )

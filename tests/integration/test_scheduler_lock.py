@@ -165,8 +165,8 @@ def test_the_heartbeat_renews_the_lock(two_apps):
         assert utcnow() - lock.heartbeat_at < timedelta(seconds=5)
 
 
-def _serve(tmp_path, port):
-    env = server_env(SOULSPOT_INSTANCE_PATH=str(tmp_path / "instance"))
+def _serve(tmp_path, port, database):
+    env = server_env(database, SOULSPOT_INSTANCE_PATH=str(tmp_path / "instance"))
     return subprocess.Popen(
         [sys.executable, "-m", "soulspot", "serve", "--port", str(port)],
         env=env,
@@ -176,13 +176,13 @@ def _serve(tmp_path, port):
     )
 
 
-def test_real_servers_on_one_database(tmp_path):
+def test_real_servers_on_one_database(tmp_path, database_url):
     """A second server on the taken port fails in one line; one on another port stands by."""
     port = free_port()
-    first = _serve(tmp_path, port)
+    first = _serve(tmp_path, port, database_url())
     try:
         wait_for_http(f"http://127.0.0.1:{port}/healthz", first)
-        same_port = _serve(tmp_path, port)
+        same_port = _serve(tmp_path, port, database_url())
         output = same_port.communicate(timeout=60)[0]
         assert same_port.returncode == 1
         assert output == (
@@ -191,7 +191,7 @@ def test_real_servers_on_one_database(tmp_path):
         )
 
         other_port = free_port()
-        second = _serve(tmp_path, other_port)
+        second = _serve(tmp_path, other_port, database_url())
         try:
             wait_for_http(f"http://127.0.0.1:{other_port}/healthz", second)
             refused = requests.post(f"http://127.0.0.1:{other_port}/api/enrichment/trigger")

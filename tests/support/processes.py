@@ -27,7 +27,7 @@ def wait_for_http(url: str, process: subprocess.Popen[str], timeout: float = 30.
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # bound, still building the app
             time.sleep(0.1)
     process.kill()
     raise AssertionError(f"{url} did not answer within {timeout} s:\n{process.communicate()[0]}")
@@ -47,7 +47,11 @@ NO_PROVIDERS = {
 }
 
 
-def server_env(**extra: str) -> dict[str, str]:
-    """This environment without SOULSPOT_* settings, providers unreachable, plus `extra`."""
+def server_env(database: str | None = None, **extra: str) -> dict[str, str]:
+    """This environment without SOULSPOT_* settings, providers unreachable, the database at
+    URL `database` (the `database_url` fixture's, so a PostgreSQL pass reaches the server too;
+    None: the instance folder's SQLite file), plus `extra`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SOULSPOT_")}
+    if database is not None:
+        env["SOULSPOT_SQLALCHEMY_DATABASE_URI"] = database
     return {**env, **NO_PROVIDERS, **extra}
