@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from soulspot.models import ProcessLock
 from soulspot.models.base import utcnow
+from soulspot.processes import is_gone
 
 SCHEDULER_LOCK = "scheduler"
 
@@ -107,15 +108,6 @@ def _owner_is_gone(owner: str) -> bool:
     """True when `owner` names a process of this machine that is not running any more."""
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
+    if host == socket.gethostname() and pid_text == str(os.getpid()):
         return True  # our own pid with another token: a previous life of this container
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, run by another user
-    return False
+    return is_gone(host, pid_text)

@@ -326,6 +326,12 @@ class JobQueue:
         recovered = fail_interrupted_jobs(db.session)
         if recovered:
             log.warning("marked %d interrupted job(s) as FAILED", recovered)
+        # Here, not at the top: the artwork modules load Pillow, which `soulspot status`
+        # (importing the queue for its next runs) must not pay for.
+        from soulspot.services.artwork.recovery import recover_store
+        from soulspot.wiring import artwork
+
+        recover_store(db.session, artwork(self._app).store)
         self._add_schedules()
         self._owns_lock = True
         log.info("this process (%s) runs the job scheduler", self._process_lock.owner)

@@ -212,14 +212,21 @@ def resolve_artist(
         report.errors.append({"artist_id": artist_id, "artist": item.name, "error": str(error)})
         return
     report.artists_checked += 1
+    unchecked = None
     if info is None:
         report.artists_none_found += 1
     else:
         if lookup.linked_artist is None:  # tagged: the id was known, its text is not yet
             _take_identity(session, artist, info)
         report.artists_resolved += 1
-        _link_from_relations(session, artist, info, services, report)
+        unchecked = _link_from_relations(session, artist, info, services, report)
     report.albums_resolved += counts["albums_linked_musicbrainz"]
+    if unchecked:
+        # A relation the provider could not answer for now: the artist stays due, so the
+        # next pass verifies it (its MusicBrainz id, kept, makes that a look-up).
+        report.errors.append({"artist_id": artist_id, "artist": item.name, "error": unchecked})
+        session.commit()
+        return
     checked = now()
     artist.musicbrainz_checked_at = checked
     session.execute(
@@ -246,8 +253,11 @@ def _link_from_relations(
     info: ArtistInfo,
     services: IdentityServices,
     report: IdentityReport,
-) -> None:
-    """Link the artist's Spotify and Deezer pages that MusicBrainz records, once verified."""
+) -> str | None:
+    """Link the artist's Spotify and Deezer pages that MusicBrainz records, once verified.
+
+    Returns the last provider error that left a relation unchecked, if any.
+    """
     clients = {ProviderKind.SPOTIFY: services.spotify, ProviderKind.DEEZER: services.deezer}
     undone = set(
         session.scalars(
@@ -256,6 +266,7 @@ def _link_from_relations(
             )
         )
     )
+    unchecked = None
     for relation in info.links:
         provider = ProviderKind.parse(relation.provider)
         client = clients.get(provider)
@@ -266,7 +277,12 @@ def _link_from_relations(
         value = provider.link_value(EntityKind.ARTIST, relation.id)
         if value in undone:  # the owner undid this link: MusicBrainz does not overrule that
             continue
-        found = _verified(client, relation.id, artist, info, services.rules, report, provider)
+        try:
+            found = _verified(client, relation.id, artist, info, services.rules, report, provider)
+        except ProviderError as error:
+            _refuse(report, artist, provider, relation.id, f"could not be checked: {error}")
+            unchecked = str(error)
+            continue
         if found is None:
             continue
         try:
@@ -282,6 +298,7 @@ def _link_from_relations(
             _refuse(report, artist, provider, relation.id, f"already linked to {conflict.holder}")
             continue
         report.links_from_musicbrainz += 1
+    return unchecked
 
 
 def _verified(
@@ -293,16 +310,16 @@ def _verified(
     report: IdentityReport,
     provider: ProviderKind,
 ) -> ArtistInfo | None:
-    """The provider's artist behind a relation, if it exists and bears one of the names."""
+    """The provider's artist behind a relation, if it exists and bears one of the names.
+
+    Any other provider error is raised: the relation is not refused, only unchecked yet.
+    """
     try:
         found = client.get_artist(provider_id)
     except ProviderNotFound:
         _refuse(report, artist, provider, provider_id, "the provider has no such artist")
         return None
     except NotConfigured:
-        return None
-    except ProviderError as error:
-        _refuse(report, artist, provider, provider_id, f"could not be checked: {error}")
         return None
     names = [artist.name, info.name, *info.aliases]
     if max(name_similarity(name, found.name) for name in names) < rules.close_name:

@@ -6,8 +6,23 @@ import random
 import threading
 from dataclasses import dataclass
 
-KINDS = frozenset({"429", "500", "502", "503", "timeout", "slow", "malformed_json", "deezer_quota"})
-#: How long a "timeout" fault stalls by default: longer than any test client's read timeout.
+KINDS = frozenset(
+    {
+        "429",
+        "500",
+        "502",
+        "503",
+        "timeout",
+        "slow",
+        "stalled_body",
+        "dropped",
+        "truncated",
+        "malformed_json",
+        "deezer_quota",
+    }
+)
+#: How long "timeout" and "stalled_body" faults stall by default: longer than any test
+#: client's read timeout.
 TIMEOUT_STALL = 3.0
 SLOW_DELAY = 0.05
 
@@ -37,7 +52,7 @@ class Fault:
         """Seconds to sleep before answering (timeout and slow faults)."""
         if self.delay is not None:
             return self.delay
-        return TIMEOUT_STALL if self.kind == "timeout" else SLOW_DELAY
+        return SLOW_DELAY if self.kind == "slow" else TIMEOUT_STALL
 
 
 class Faults:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +65,11 @@ class FakeProviders:
         self._lock = threading.Lock()
         self._tokens: set[str] = set()
         self._token_count = 0
+        self._expire_in: int | None = None
         self._mb_last: float | None = None
         self._deezer_window: deque[float] = deque()
+        # Set on reset, so a stalled body of the last test ends at once.
+        self._hangup = threading.Event()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,8 +117,11 @@ class FakeProviders:
             self.deezer_strict = False
             self.spotify_credentials = (FAKE_CLIENT_ID, FAKE_CLIENT_SECRET)
             self._tokens.clear()
+            self._expire_in = None
             self._mb_last = None
             self._deezer_window.clear()
+            self._hangup.set()
+            self._hangup = threading.Event()
 
     def config(self, *, real_limits: bool = False, **overrides: Any) -> dict[str, Any]:
         """Config keys pointing the clients at this fake.
@@ -158,12 +167,21 @@ class FakeProviders:
     def spotify_token_valid(self, authorization: str) -> bool:
         scheme, _, token = authorization.partition(" ")
         with self._lock:
+            if self._expire_in is not None:
+                self._expire_in -= 1
+                if self._expire_in < 0:
+                    self._expire_in = None
+                    self._tokens.clear()
             return scheme == "Bearer" and token in self._tokens
 
-    def expire_spotify_tokens(self) -> None:
-        """Revoke every token handed out, so the next API call answers 401."""
+    def expire_spotify_tokens(self, after: int = 0) -> None:
+        """Revoke every token handed out once `after` more API calls were answered (mid-run),
+        so the call after them answers 401."""
         with self._lock:
-            self._tokens.clear()
+            if after:
+                self._expire_in = after
+            else:
+                self._tokens.clear()
 
     # request log
 
@@ -232,9 +250,15 @@ class FakeProviders:
         fault = self.faults.pick(provider, request.path)
         if fault is not None:
             record.fault = fault.kind
-            faulty = self._fault_response(provider, fault)
+            faulty = self._fault_response(provider, fault, request)
             if faulty is not None:
                 return faulty
+        response = self._answer(provider, path, request)
+        if fault is not None and fault.kind in ("stalled_body", "truncated"):
+            return self._broken_body(response, fault, request)
+        return response
+
+    def _answer(self, provider: str, path: str, request: Request) -> Response:
         if provider == "spotify":
             return spotify_api.handle(self, request, path)
         if provider == "deezer":
@@ -265,9 +289,14 @@ class FakeProviders:
                     return json_response(DEEZER_QUOTA)
         return None
 
-    def _fault_response(self, provider: str, fault: Fault) -> Response | None:
+    def _fault_response(self, provider: str, fault: Fault, request: Request) -> Response | None:
         """The injected answer, or None to answer normally (after a stall)."""
         kind = fault.kind
+        if kind in ("stalled_body", "truncated"):
+            return None  # the real answer, broken on its way (_broken_body)
+        if kind == "dropped":  # the connection closes before any byte of an answer
+            _hang_up(request)
+            return Response(b"", status=502)
         if kind in ("timeout", "slow"):
             time.sleep(fault.stall)
             return None
@@ -281,3 +310,30 @@ class FakeProviders:
         if kind == "deezer_quota":
             return json_response(DEEZER_QUOTA)
         return error_response(provider, int(kind), "injected fault")
+
+    def _broken_body(self, response: Response, fault: Fault, request: Request) -> Response:
+        """The answer's headers (with its Content-Length), then a stall before the body
+        ("stalled_body") or half the body and a closed connection ("truncated")."""
+        body = response.get_data()
+        hangup = self._hangup
+
+        def dribble() -> Iterator[bytes]:
+            yield b""  # the server sends the headers with the first write
+            if fault.kind == "truncated":
+                yield body[: len(body) // 2]
+                _hang_up(request)
+                return
+            if not hangup.wait(fault.stall):
+                yield body
+
+        broken = Response(dribble(), status=response.status_code, headers=response.headers)
+        broken.headers["Content-Length"] = str(len(body))
+        return broken
+
+
+def _hang_up(request: Request) -> None:
+    """Close the request's connection under the server's feet."""
+    connection = request.environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 import requests
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError
 
 from soulspot.providers.http import http_session
 from soulspot.providers.statuses import StatusClass, classify_status
@@ -23,6 +23,9 @@ SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 ACCEPT = "image/jpeg, image/png, image/webp;q=0.9, */*;q=0.1"
 #: Statuses with a reason of their own; every other failed status is a server error.
 STATUS_REASONS = {StatusClass.NOT_FOUND: Reason.NOT_FOUND, StatusClass.FORBIDDEN: Reason.FORBIDDEN}
+#: "Later, please" (429, 502, 503, 504): a failure of the moment, so no marker; the next run
+#: tries again. Other 5xx, like a timeout, mark the image (the spec's "403/500 errors").
+PASSING_STATUSES = {StatusClass.RATE_LIMITED, StatusClass.UNAVAILABLE}
 
 
 def looks_like_image(head: bytes) -> bool:
@@ -98,6 +101,10 @@ class ImageFetcher:
                 raise self._timed_out(url, limit) from exc
             except requests.exceptions.InvalidURL as exc:
                 raise ArtworkError(Reason.INVALID_URL, f"{url}: {exc}") from exc
+            except requests.ConnectionError as exc:  # refused, reset, dropped: not the image
+                raise ArtworkError(
+                    Reason.SERVER_ERROR, f"{url}: {type(exc).__name__}", transient=True
+                ) from exc
             except requests.RequestException as exc:
                 raise ArtworkError(Reason.SERVER_ERROR, f"{url}: {type(exc).__name__}") from exc
             if not response.is_redirect:
@@ -145,7 +152,11 @@ class ImageFetcher:
                 chunk = raw.read1(CHUNK_SIZE, decode_content=True)
             except ReadTimeoutError as exc:
                 raise self._timed_out(response.url, limit) from exc
-            except (HTTPError, OSError) as exc:  # a reset, a short body, a broken encoding
+            except (ProtocolError, OSError) as exc:  # a reset, a short body: the connection's
+                raise ArtworkError(
+                    Reason.SERVER_ERROR, f"{response.url}: {exc}", transient=True
+                ) from exc
+            except HTTPError as exc:  # a broken encoding: the image's
                 raise ArtworkError(Reason.SERVER_ERROR, f"{response.url}: {exc}") from exc
             if not chunk:
                 return
@@ -184,4 +195,5 @@ def _raise_for_status(response: requests.Response) -> None:
     if kind is StatusClass.SUCCESS and status != 204:  # 204: a success, but no image
         return
     response.close()
-    raise ArtworkError(STATUS_REASONS.get(kind, Reason.SERVER_ERROR), f"HTTP {status}")
+    reason = STATUS_REASONS.get(kind, Reason.SERVER_ERROR)
+    raise ArtworkError(reason, f"HTTP {status}", transient=kind in PASSING_STATUSES)

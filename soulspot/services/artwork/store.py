@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image
 
+from soulspot.processes import is_gone
 from soulspot.services.artwork.safety import ArtworkError, Reason
 
 #: Pillow format name -> the extension we store it under. MPO is a JPEG with extra frames
@@ -25,6 +27,8 @@ FOLDERS = {"artist": "artists", "album": "albums"}
 MAX_PIXELS = 40_000_000
 PARTIAL_SUFFIX = ".part"
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: `.<entity id>.<host>@<pid>.<random>.part`: the writer of a partial download.
+_PARTIAL_WRITER = re.compile(r"\.[A-Za-z0-9_-]+\.(.+)@(\d+)\.[^.]+\.part$")
 #: A stored file's mode before the umask: what open() would give it (mkstemp gives 0600).
 FILE_MODE = 0o666
 #: Where Linux (4.7+) reports the process umask without changing it.
@@ -92,8 +96,11 @@ class ArtworkStore:
         folder = self._folder(kind)
         folder.mkdir(parents=True, exist_ok=True)
         _check_id(entity_id)
+        # The writer's host and pid in the name: a restart removes what a dead one left.
         descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{entity_id}.", suffix=PARTIAL_SUFFIX
+            dir=folder,
+            prefix=f".{entity_id}.{socket.gethostname()}@{os.getpid()}.",
+            suffix=PARTIAL_SUFFIX,
         )
         try:
             with os.fdopen(descriptor, "wb") as handle:
@@ -136,18 +143,33 @@ class ArtworkStore:
         return None
 
     def sweep_partials(self, older_than: float = 3600.0) -> int:
-        """Remove temporary files a crashed download left behind; return how many."""
+        """Remove temporary files a crashed download left behind; return how many.
+
+        A file is left behind when its writer, a process of this machine, is gone, or (a
+        writer elsewhere, sharing the folder) when it is older than `older_than` seconds.
+        """
         removed = 0
         cutoff = time.time() - older_than
         for folder in FOLDERS.values():
             for path in (self.root / folder).glob(f".*{PARTIAL_SUFFIX}"):
+                writer = _PARTIAL_WRITER.match(path.name)
                 try:
-                    if path.stat().st_mtime < cutoff:
+                    if (writer and is_gone(*writer.groups())) or path.stat().st_mtime < cutoff:
                         path.unlink()
                         removed += 1
                 except FileNotFoundError:
                     continue
         return removed
+
+    def stored_files(self, kind: str) -> Iterator[str]:
+        """The relative path of every image file of this kind (temporary files left out)."""
+        for extension in EXTENSIONS:
+            for path in self._folder(kind).glob(f"[!.]*.{extension}"):
+                yield f"{FOLDERS[kind]}/{path.name}"
+
+    def remove(self, relative: str) -> None:
+        """Delete one stored file (a relative path `stored_files` gave)."""
+        (self.root / relative).unlink(missing_ok=True)
 
     def _folder(self, kind: str) -> Path:
         return self.root / FOLDERS[kind]
