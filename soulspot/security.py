@@ -76,6 +76,7 @@ def register_request_guards(app: Flask) -> None:
     app.before_request(check_host)
     app.before_request(check_same_origin)
     app.before_request(check_signed_in)
+    app.before_request(check_no_nul)
     app.after_request(add_security_headers)
 
 
@@ -91,6 +92,14 @@ def check_host() -> None:
             "SOULSPOT_ALLOWED_HOSTS to reach it under that name",
             code="host_not_allowed",
         )
+
+
+def check_no_nul() -> None:
+    """Refuse a NUL character in the path, the ids in it (400): PostgreSQL can neither store
+    nor compare one, so a look-up by such an id would fail there as a 500. Query parameters
+    and JSON bodies are checked where api/params.py parses them."""
+    if "\x00" in request.path:
+        raise ValidationError("the path holds a NUL character")
 
 
 def check_same_origin() -> None:

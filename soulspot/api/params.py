@@ -80,6 +80,8 @@ def str_arg(name: str, *, max_length: int = MAX_STR_ARG) -> str | None:
         return None
     if len(raw) > max_length:
         raise ValidationError(f"{name} must be at most {max_length} characters")
+    if "\x00" in raw:  # PostgreSQL refuses NUL in text: a 500 there, not a 400
+        raise ValidationError(f"{name} must not hold a NUL character")
     return raw.strip() or None
 
 
@@ -100,7 +102,8 @@ def json_body(*, required: bool = True) -> dict[str, Any]:
 
 
 def _check_json_value(value: Any, depth: int) -> None:
-    """Refuse nesting beyond MAX_JSON_DEPTH and strings no database can store (lone surrogates)."""
+    """Refuse nesting beyond MAX_JSON_DEPTH and strings no database can store (lone surrogates,
+    and NUL, which PostgreSQL refuses in text)."""
     if depth > MAX_JSON_DEPTH:
         raise ValidationError(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
     if isinstance(value, str):
@@ -108,6 +111,8 @@ def _check_json_value(value: Any, depth: int) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ValidationError("the body holds a string that is not valid Unicode") from None
+        if "\x00" in value:
+            raise ValidationError("the body holds a NUL character")
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_json_value(key, depth + 1)

@@ -58,6 +58,9 @@ _ROMAN = re.compile(r"(x{0,3})(ix|iv|v?i{0,3})")
 _YEAR = re.compile(r"(19|20)\d\d")
 _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _WORD = re.compile(r"[a-z0-9]+")
+# A lone surrogate (text from a file name read with surrogateescape) stands for no letter;
+# unidecode drops it too, but with a RuntimeWarning per character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Symbols standing for letters in a stylised name: "P!nk", "Ke$ha", "A$AP Rocky", "$uicideboy$".
 _STYLISED = (
     (re.compile(r"(?<=[a-z])!(?=[a-z])|(?<!\S)!(?=[a-z])"), "i"),
@@ -97,7 +100,7 @@ class Key(NamedTuple):
 
 
 def _fold(text: str) -> str:
-    return unidecode(unicodedata.normalize("NFKC", text).casefold()).lower()
+    return unidecode(unicodedata.normalize("NFKC", _SURROGATE.sub("", text)).casefold()).lower()
 
 
 def _fallback(text: str) -> str:

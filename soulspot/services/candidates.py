@@ -97,18 +97,23 @@ def list_candidates(
     offset: int,
 ) -> tuple[list[CandidateRow], int]:
     """Candidates of one status, confidence descending, each with its entity's name (one query)."""
-    query = select(Candidate).where(Candidate.status == status)
+    where = [Candidate.status == status]
     if kind is not None:
-        query = query.where(kind.candidate_key.is_not(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        where.append(kind.candidate_key.is_not(None))
+    total = session.scalar(select(func.count()).select_from(Candidate).where(*where)) or 0
+    order = (Candidate.confidence_score.desc(), Candidate.created_at, Candidate.id)
+    # The offset is skipped on ids alone, which ix_candidates_review_order holds in this
+    # order, so a deep page reads no row it does not return; only the page's rows are joined.
+    page = (
+        select(Candidate.id).where(*where).order_by(*order).limit(limit).offset(offset).subquery()
+    )
     # Two primary-key joins fetch every entity name in the same query (no N+1).
     rows = session.execute(
-        query.add_columns(func.coalesce(Artist.name, Album.title, literal("")))
+        select(Candidate, func.coalesce(Artist.name, Album.title, literal("")))
+        .join(page, page.c.id == Candidate.id)
         .outerjoin(Artist, Artist.id == Candidate.artist_id)
         .outerjoin(Album, Album.id == Candidate.album_id)
-        .order_by(Candidate.confidence_score.desc(), Candidate.created_at, Candidate.id)
-        .limit(limit)
-        .offset(offset)
+        .order_by(*order)
     )
     return [CandidateRow(candidate, name) for candidate, name in rows], total
 

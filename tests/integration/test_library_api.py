@@ -189,6 +189,7 @@ BAD_QUERIES = [
     "/api/library/albums?artist_id=does-not-exist",
     "/api/library/albums/does-not-exist",
     "/api/library/albums/%00",
+    "/api/library/artists?q=%00",  # PostgreSQL can neither store nor compare a NUL
 ]
 
 
@@ -225,7 +226,7 @@ def test_bad_scan_bodies_are_4xx_json(client, kwargs, status) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["q=%00", "q=" + "a" * 200, "q=%F0%9F%8E%B8", "q=%27%3B--", "offset=", "q="],
+    ["q=" + "a" * 200, "q=%F0%9F%8E%B8", "q=%27%3B--", "offset=", "q="],
 )
 def test_odd_but_valid_queries_answer_200(client, catalogue, query) -> None:
     assert client.get(f"/api/library/artists?{query}").status_code == 200

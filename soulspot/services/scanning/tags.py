@@ -228,15 +228,20 @@ def _normalise(get: Getter) -> dict[str, Any]:
     }
 
 
+def _clean(value: Any) -> str:
+    """A tag value as text without NUL characters (PostgreSQL refuses them in text)."""
+    return str(value).replace("\x00", "").strip()
+
+
 def _text(values: list[Any]) -> str | None:
     """Multi-valued text (e.g. ID3v2.4 artists) joined with '; '; blank means absent."""
-    parts = [str(value).strip() for value in values if str(value).strip()]
+    parts = [text for text in map(_clean, values) if text]
     return "; ".join(parts)[:512] if parts else None
 
 
 def _first(values: list[Any]) -> str | None:
     for value in values:
-        text = str(value).strip()
+        text = _clean(value)
         if text:
             return text
     return None
