@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from soulspot import database, wiring
 from soulspot.schedules import SCHEDULE_KEYS
+from soulspot.services import settings as settings_service
 from soulspot.wiring import artwork, providers
 
 
@@ -39,3 +43,13 @@ def apply_settings(app: Flask, session: Session) -> None:
     queue = get_queue(app)
     if queue is not None and set(SCHEDULE_KEYS.values()) & changed:
         queue.reschedule()
+
+
+def change_settings(app: Flask, session: Session, changes: Mapping[str, Any]) -> None:
+    """Check, save and apply a partial update (PUT /api/settings and the settings page).
+
+    A bad key or value is a ValidationError and saves nothing.
+    """
+    checked = settings_service.validate(changes, app.config)
+    settings_service.save(session, checked)
+    apply_settings(app, session)

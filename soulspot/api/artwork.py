@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template
 
 from soulspot.api.params import bool_arg, entity_kind_arg, int_arg
 from soulspot.extensions import db
-from soulspot.providers.errors import ProviderError
 from soulspot.services import artwork as artwork_service
+from soulspot.services import auto_fetch
 from soulspot.services.artwork.deezer import DeezerImageFinder, image_finder
 from soulspot.wiring import artwork, providers
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("artwork", __name__, url_prefix="/enrichment")
 
@@ -49,22 +46,19 @@ def reset_failed_images() -> Any:
 def auto_fetch_images() -> Any:
     """Quiet by design: a hidden fragment with counts, or an empty body.
 
-    A provider or artwork failure is only logged; anything else is a bug and answers 500.
+    A provider or artwork failure is only logged (services.auto_fetch); anything else is a
+    bug and answers 500.
     """
     entity_type = entity_kind_arg()
     limit = int_arg("limit", 20, minimum=1, maximum=100)
-    try:
-        counts = artwork_service.auto_fetch_images(
-            db.session,
-            artwork(),
-            _finder(search=False),
-            entity_type=entity_type,
-            limit=limit,
-        )
-    except (ProviderError, artwork_service.ArtworkError) as error:  # expected: the page
-        log.warning("auto-fetch of images failed: %s", error)  # must not show them
-        db.session.rollback()
-        return "", 200
+    counts = auto_fetch.fetch_images(
+        db.session,
+        artwork(),
+        current_app.config,
+        providers(),
+        entity_type=entity_type,
+        limit=limit,
+    )
     if not counts.repaired and not counts.failed:
         return "", 200
     return render_template(

@@ -22,11 +22,10 @@ from soulspot.errors import ValidationError
 from soulspot.extensions import db
 from soulspot.jobs import next_runs, require_queue
 from soulspot.models import Candidate, CandidateStatus, EntityKind, JobType, ProviderKind
+from soulspot.services import auto_fetch, discography
 from soulspot.services import candidates as candidate_service
-from soulspot.services import discography
 from soulspot.services import status as status_service
 from soulspot.services.artwork.download import positive_seconds
-from soulspot.services.enrichment import EnrichmentSettings
 from soulspot.services.identity import resolve_library
 from soulspot.wiring import identity_services, providers
 
@@ -212,16 +211,9 @@ def auto_fetch_discography() -> Any:
     if artist_id is None:
         raise ValidationError("artist_id is required")
     include_tracks = bool_arg("include_tracks", True)
-    clients = providers()
-    with clients.deezer.without_retries(), clients.spotify.without_retries():
-        fetched = discography.fetch_discography(
-            db.session,
-            artist_id,
-            deezer=clients.deezer,
-            spotify=clients.spotify,
-            settings=EnrichmentSettings.from_config(current_app.config),
-            include_tracks=include_tracks,
-        )
+    fetched = auto_fetch.fetch_discography(
+        db.session, artist_id, current_app.config, providers(), include_tracks=include_tracks
+    )
     if not fetched.albums_added and not fetched.tracks_added:
         return "", 200
     return render_template(

@@ -7,10 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from soulspot.api.params import json_body
-from soulspot.errors import NotFoundError
 from soulspot.extensions import db
-from soulspot.lifecycle import apply_settings
-from soulspot.models import ProviderKind
+from soulspot.lifecycle import change_settings
 from soulspot.services import settings as settings_service
 from soulspot.wiring import providers, settings
 
@@ -25,18 +23,13 @@ def show() -> Any:
 @bp.put("")
 def update() -> Any:
     """Keys absent from the body keep their value; null removes the saved value."""
-    checked = settings_service.validate(json_body(), current_app.config)
-    settings_service.save(db.session, checked)
-    apply_settings(current_app, db.session)
+    change_settings(current_app, db.session, json_body())
     return jsonify({"settings": settings().describe()})
 
 
 @bp.post("/test/<name>")
 def test_provider(name: str) -> Any:
     """200 whatever the provider answered (`ok` and `message` say it); 404 unknown provider."""
-    provider = next((kind for kind in ProviderKind if kind.value == name), None)
-    if provider not in settings_service.PROVIDER_NAMES:
-        known = ", ".join(kind.value for kind in settings_service.PROVIDER_NAMES)
-        raise NotFoundError(f"no provider {name[:64]!r} to test; one of {known}")
+    provider = settings_service.provider_named(name)
     check = settings_service.check_provider(provider, providers(), current_app.config)
     return jsonify(check.as_dict())

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -25,6 +26,9 @@ from soulspot.models.base import TimestampMixin, UTCDateTime, new_id, string_enu
 
 SPOTIFY_ARTIST_PREFIX = "spotify:artist:"
 SPOTIFY_ALBUM_PREFIX = "spotify:album:"
+#: `image_path` starts with this instead of a path when the image could not be fetched:
+#: `FAILED|<reason>|<time>` (services/artwork/records.py writes and clears it).
+IMAGE_FAILED_PREFIX = "FAILED"
 
 
 def _checked_uri(value: str | None, prefix: str) -> str | None:
@@ -166,3 +170,13 @@ class Track(TimestampMixin, db.Model):
         UniqueConstraint("album_id", "deezer_id", name="uq_tracks_album_deezer"),
         UniqueConstraint("album_id", "spotify_uri", name="uq_tracks_album_spotify"),
     )
+
+
+# The library lists' default orders (services/library.py), so a deep page walks an index.
+Index(
+    "ix_artists_name_order",
+    func.lower(func.coalesce(Artist.sort_name, Artist.name)),
+    func.lower(Artist.name),
+    Artist.id,
+)
+Index("ix_albums_title_order", func.lower(Album.title), Album.id)

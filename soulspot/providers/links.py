@@ -16,6 +16,11 @@ from soulspot.providers.types import ExternalLink, LinkKind, LinkProvider
 
 SPOTIFY_WEB_HOST = "open.spotify.com"
 DEEZER_WEB_HOSTS = frozenset({"www.deezer.com", "deezer.com"})
+_WEB_PAGES = {
+    "spotify": f"https://{SPOTIFY_WEB_HOST}/{{kind}}/{{id}}",
+    "deezer": "https://www.deezer.com/{kind}/{id}",
+    "musicbrainz": "https://musicbrainz.org/{kind}/{id}",
+}
 _KINDS: dict[str, LinkKind] = {"artist": "artist", "album": "album"}
 _SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
 _DEEZER_ID = re.compile(r"[0-9]+")
@@ -50,3 +55,10 @@ def parse_link(url: str) -> ExternalLink | None:
     if kind is None or not valid_id.fullmatch(entity_id):
         return None
     return ExternalLink(provider=provider, kind=kind, id=entity_id, url=text)
+
+
+def page_url(provider: str, kind: LinkKind, provider_id: str) -> str:
+    """The public web page of an artist or album: spotify, deezer or musicbrainz (where an
+    album's id is its release group's, as Album.musicbrainz_id holds)."""
+    kind_path = "release-group" if provider == "musicbrainz" and kind == "album" else kind
+    return _WEB_PAGES[provider].format(kind=kind_path, id=provider_id)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from soulspot.config import DEFAULTS, ENV_PREFIX, in_environment
-from soulspot.errors import ServiceUnavailableError, ValidationError
+from soulspot.errors import NotFoundError, ServiceUnavailableError, ValidationError
 from soulspot.models import ProviderKind, Setting
 from soulspot.providers.errors import (
     AuthError,
@@ -229,6 +229,15 @@ ENABLED_KEYS = {
 }
 #: Any name will do: a search with limit 1 is the cheapest request that needs no id.
 PROBE_NAME = "Daft Punk"
+
+
+def provider_named(name: str) -> ProviderKind:
+    """The provider a check is asked for by name; NotFoundError for any other name."""
+    provider = next((kind for kind in ProviderKind if kind.value == name), None)
+    if provider is None or provider not in PROVIDER_NAMES:
+        known = ", ".join(kind.value for kind in PROVIDER_NAMES)
+        raise NotFoundError(f"no provider {name[:64]!r} to test; one of {known}")
+    return provider
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,47 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, case, distinct, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from soulspot.models import Album, Artist, Candidate, CandidateStatus, JobStatus, JobType, Track
-from soulspot.models.library import unenriched_filter
+from soulspot.models import (
+    Album,
+    Artist,
+    Candidate,
+    CandidateStatus,
+    EntityKind,
+    Job,
+    JobStatus,
+    JobType,
+    ProviderKind,
+    Track,
+)
+from soulspot.models.library import IMAGE_FAILED_PREFIX, EnrichmentOutcome, unenriched_filter
+from soulspot.schedules import SCHEDULE_KEYS, schedule_trigger
 from soulspot.services import work_queue
-from soulspot.services.jobs import active_job, last_finished_job
+from soulspot.services.jobs import active_job, last_finished_job, list_jobs
 
 log = logging.getLogger(__name__)
 
 
 def _count(session: Session, model: Any, *conditions: Any) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+
+def _counts_at_once(session: Session, **counts: tuple[Any, Any]) -> dict[str, int]:
+    """Several `(model, condition)` counts in one statement: one round trip and one compiled
+    query instead of one each, which is most of the status endpoint's time."""
+    columns = [
+        select(func.count()).select_from(model).where(condition).scalar_subquery().label(name)
+        for name, (model, condition) in counts.items()
+    ]
+    row = session.execute(select(*columns)).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
 
 
 def library_counts(session: Session) -> dict[str, int]:
@@ -41,16 +65,24 @@ def enrichment_status(
     Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
     from the newest finished enrichment job, so it survives restarts (NOTES 3).
     """
-    artists_unenriched = _count(session, Artist, unenriched_filter(Artist))
-    albums_unenriched = _count(session, Album, unenriched_filter(Album))
+    counts = _counts_at_once(
+        session,
+        artists_unenriched=(Artist, unenriched_filter(Artist)),
+        albums_unenriched=(Album, unenriched_filter(Album)),
+        pending_candidates=(Candidate, Candidate.status == CandidateStatus.PENDING),
+        artists_spotify=(Artist, Artist.spotify_uri.is_not(None)),
+        artists_deezer=(Artist, Artist.deezer_id.is_not(None)),
+        albums_spotify=(Album, Album.spotify_uri.is_not(None)),
+        albums_deezer=(Album, Album.deezer_id.is_not(None)),
+    )
+    artists_unenriched = counts["artists_unenriched"]
+    albums_unenriched = counts["albums_unenriched"]
     running = active_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
     finished = last_finished_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
     return {
         "artists_unenriched": artists_unenriched,
         "albums_unenriched": albums_unenriched,
-        "pending_candidates": _count(
-            session, Candidate, Candidate.status == CandidateStatus.PENDING
-        ),
+        "pending_candidates": counts["pending_candidates"],
         "is_enrichment_needed": artists_unenriched + albums_unenriched > 0,
         "is_running": running is not None,
         "last_job_completed": None if finished is None else finished.status == JobStatus.COMPLETED,
@@ -61,10 +93,8 @@ def enrichment_status(
         if finished is None
         else {"job_id": finished.id, "status": finished.status.value, "error": finished.error},
         "linked": {
-            "artists_spotify": _count(session, Artist, Artist.spotify_uri.is_not(None)),
-            "artists_deezer": _count(session, Artist, Artist.deezer_id.is_not(None)),
-            "albums_spotify": _count(session, Album, Album.spotify_uri.is_not(None)),
-            "albums_deezer": _count(session, Album, Album.deezer_id.is_not(None)),
+            name: counts[name]
+            for name in ("artists_spotify", "artists_deezer", "albums_spotify", "albums_deezer")
         },
         "queued_work": work_queue.pending_counts(session),
         "nightly_chain": _chain_status(session),
@@ -95,3 +125,150 @@ def database_reachable(session: Session) -> bool:
         session.rollback()
         return False
     return True
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+#: How enrichment outcomes add up to the dashboard's three live counts.
+OUTCOME_GROUPS = {
+    "linked": (EnrichmentOutcome.LINKED, EnrichmentOutcome.PARTIAL),
+    "review": (EnrichmentOutcome.REVIEW,),
+    "failed": (EnrichmentOutcome.FAILED,),
+}
+#: The last this many jobs are listed.
+RECENT_JOBS = 10
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Local artists and albums, how many are linked per provider, images cached and failed."""
+
+    artists: int
+    albums: int
+    linked: dict[ProviderKind, tuple[int, int]]  # (artists, albums)
+    images_cached: int
+    images_failed: int
+    to_review: int  # artists and albums with pending candidates
+
+
+def coverage(session: Session) -> Coverage:
+    """One aggregate query per model over the rows with local files, one over candidates."""
+    totals: dict[EntityKind, Any] = {}
+    for kind in EntityKind:
+        model, image = kind.model, kind.image_path_column
+        failed = image.startswith(IMAGE_FAILED_PREFIX)
+        totals[kind] = session.execute(
+            select(
+                func.count(),
+                *(func.count(kind.link_column(provider)) for provider in ProviderKind),
+                func.count(case((and_(image.is_not(None), ~failed), 1))),
+                func.count(case((failed, 1))),
+            ).where(model.has_local_files.is_(True))
+        ).one()
+    artists, albums = totals[EntityKind.ARTIST], totals[EntityKind.ALBUM]
+    pending = session.execute(
+        select(
+            func.count(distinct(Candidate.artist_id)), func.count(distinct(Candidate.album_id))
+        ).where(Candidate.status == CandidateStatus.PENDING)
+    ).one()
+    last = len(ProviderKind) + 1
+    return Coverage(
+        artists=artists[0],
+        albums=albums[0],
+        linked={
+            provider: (artists[index], albums[index])
+            for index, provider in enumerate(ProviderKind, start=1)
+        },
+        images_cached=artists[last] + albums[last],
+        images_failed=artists[last + 1] + albums[last + 1],
+        to_review=pending[0] + pending[1],
+    )
+
+
+def run_outcomes(session: Session, since: datetime) -> dict[str, int]:
+    """What enrichment made of the artists it attempted since `since` (a running job's start)."""
+    rows = session.execute(
+        select(Artist.enrichment_outcome, func.count())
+        .where(Artist.enrichment_attempted_at >= since)
+        .group_by(Artist.enrichment_outcome)
+    ).all()
+    counts = {outcome: count for outcome, count in rows}
+    return {
+        name: sum(counts.get(outcome, 0) for outcome in outcomes)
+        for name, outcomes in OUTCOME_GROUPS.items()
+    }
+
+
+def result_outcomes(result: Mapping[str, Any] | None) -> dict[str, int]:
+    """The same three counts from a finished enrichment job's result (`outcome_<value>`)."""
+    result = result or {}
+    return {
+        name: sum(int(result.get(f"outcome_{outcome.value}", 0)) for outcome in outcomes)
+        for name, outcomes in OUTCOME_GROUPS.items()
+    }
+
+
+@dataclass(frozen=True)
+class JobTiming:
+    """How long a job ran (so far), its pace and, while it runs, the time it has left."""
+
+    seconds: float | None
+    per_minute: float | None
+    seconds_left: float | None
+
+
+def job_timing(job: Job, now: datetime) -> JobTiming:
+    """Pace from `started_at` and `processed`; no estimate before the first item is done."""
+    if job.started_at is None:
+        return JobTiming(None, None, None)
+    seconds = max(((job.finished_at or now) - job.started_at).total_seconds(), 0.0)
+    if not job.processed or seconds <= 0:
+        return JobTiming(seconds, None, None)
+    per_minute = job.processed * 60 / seconds
+    left = None
+    if job.finished_at is None and job.total is not None:
+        left = max(job.total - job.processed, 0) * 60 / per_minute
+    return JobTiming(seconds, per_minute, left)
+
+
+def recent_jobs(session: Session, limit: int = RECENT_JOBS) -> list[Job]:
+    """The newest jobs of every type."""
+    jobs, _ = list_jobs(session, job_type=None, status=None, limit=limit, offset=0)
+    return jobs
+
+
+def job_errors(job: Job) -> list[str]:
+    """A job's failure reason and the per-item errors its result kept, as lines of text."""
+    lines = [job.error] if job.error else []
+    for item in (job.result or {}).get("errors") or []:
+        if isinstance(item, Mapping):
+            who = " / ".join(str(item[key]) for key in ("artist", "provider") if item.get(key))
+            lines.append(f"{who}: {item.get('error', '')}" if who else str(item.get("error", "")))
+        else:
+            lines.append(str(item))
+    return lines
+
+
+def upcoming_runs(config: Mapping[str, Any], now: datetime) -> dict[str, datetime | None]:
+    """When each schedule setting's cron expression fires next after `now` (None: off)."""
+    upcoming: dict[str, datetime | None] = {}
+    for key in SCHEDULE_KEYS.values():
+        trigger = schedule_trigger(key, config.get(key))
+        upcoming[key] = None if trigger is None else trigger.get_next_fire_time(None, now)
+    return upcoming
+
+
+def disambiguation_outcome(job: Job | None) -> tuple[str, Any] | None:
+    """The finished disambiguation job as the MusicBrainz result fragment's outcome and its
+    report (or error message), with the synchronous endpoint's rule; None before any run."""
+    if job is None:
+        return None
+    result = job.result or {}
+    if result.get("musicbrainz") == "disabled":
+        return "disabled", None
+    errors = result.get("errors") or []
+    if job.status != JobStatus.COMPLETED or (errors and not result.get("artists_checked")):
+        return "error", job.error or (errors[-1].get("error") if errors else job.status.value)
+    if result.get("artists_resolved") or result.get("albums_resolved"):
+        return "success", result
+    return "nothing", result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 from soulspot.errors import is_htmx
@@ -13,11 +13,21 @@ from soulspot.errors import is_htmx
 STOP_POLLING = 286
 
 
-def page_or_block(template: str, block: str, **context: Any) -> str:
+def page_or_block(template: str, block: str, **context: Any) -> Response:
     """The whole page for a navigation; only `block` of it for an HTMX request.
 
-    A boosted request (a plain link htmx followed) still wants the page.
+    A boosted request (a plain link htmx followed) still wants the page, and so does a
+    history restore (htmx reloading a pushed URL it has no copy of). `Vary: HX-Request`
+    keeps a browser from answering a later navigation with a cached fragment.
     """
-    if is_htmx() and request.headers.get("HX-Boosted") != "true":
-        return render_block(template, block, **context)
-    return render_template(template, **context)
+    headers = request.headers
+    if (
+        is_htmx()
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    ):
+        response = make_response(render_block(template, block, **context))
+    else:
+        response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response

@@ -245,7 +245,8 @@ def test_the_schedule_fires_the_chain_and_status_shows_the_next_runs(chain_app):
 
 def test_without_a_scheduler_there_are_no_next_runs(client):
     assert client.get("/api/enrichment/status").json["next_runs"] == {}
-    assert "Next runs" not in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "None in this process" in home and "<time" not in home.split("Next runs")[1]
 
 
 def test_the_chain_runs_only_in_the_process_holding_the_scheduler_lock(chain_app, caplog):

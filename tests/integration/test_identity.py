@@ -239,9 +239,7 @@ def test_fragments_escape_what_they_show(app, fake_providers):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
 
 
-def test_musicbrainz_aliases_take_part_in_name_matching_on_the_other_providers(
-    app, fake_providers
-):
+def test_musicbrainz_aliases_take_part_in_name_matching_on_the_other_providers(app, fake_providers):
     """A local "坂本龍一" matches Spotify's "Ryuichi Sakamoto" once MusicBrainz gave the alias."""
     catalog = fake_providers.catalog
     remote = catalog.add_artist("Ryuichi Sakamoto", aliases=("坂本龍一",))

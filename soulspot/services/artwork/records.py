@@ -17,22 +17,22 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from soulspot.models.kinds import EntityKind
+from soulspot.models.library import IMAGE_FAILED_PREFIX
 from soulspot.services.artwork.safety import ArtworkError, OutOfBudget, Reason
 from soulspot.services.artwork.store import ArtworkStore, StoredImage
 
 PAGE_SIZE = 500
-MARKER_PREFIX = "FAILED"
 
 
 def failed_marker(reason: Reason, now: datetime | None = None) -> str:
     """`FAILED|<reason>|<UTC timestamp to the second, Z suffix>`."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{MARKER_PREFIX}|{reason.value}|{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    return f"{IMAGE_FAILED_PREFIX}|{reason.value}|{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 
 def is_failed_marker(value: str | None) -> bool:
     """True for any value reset would clear (every value starting with FAILED)."""
-    return value is not None and value.startswith(MARKER_PREFIX)
+    return value is not None and value.startswith(IMAGE_FAILED_PREFIX)
 
 
 def kinds_for(entity_type: str | None) -> list[EntityKind]:
@@ -84,21 +84,25 @@ def find_missing(
     *,
     after_id: str | None = None,
     with_deezer_id: bool = False,
+    artist_id: str | None = None,
 ) -> Iterator[Target]:
     """Up to `limit` targets (None: all) in id order after `after_id`.
 
-    A target has no path, or a path whose file has disappeared. Reads in pages by id, so
-    callers may commit between items.
+    A target has no path, or a path whose file has disappeared. `artist_id` keeps that
+    artist, or its albums. Reads in pages by id, so callers may commit between items.
     """
     path_column = kind.image_path_column
     query = (
         select(kind.model.id, kind.image_url_column, path_column, kind.model.deezer_id)
-        .where(path_column.is_(None) | ~path_column.startswith(MARKER_PREFIX))
+        .where(path_column.is_(None) | ~path_column.startswith(IMAGE_FAILED_PREFIX))
         .order_by(kind.model.id)
         .limit(PAGE_SIZE)
     )
     if with_deezer_id:
         query = query.where(kind.model.deezer_id.is_not(None))
+    if artist_id is not None:
+        owner = kind.model.id if kind is EntityKind.ARTIST else kind.model.artist_id
+        query = query.where(owner == artist_id)
     return islice(_pages(session, store, kind, query, after_id), limit)
 
 
@@ -163,7 +167,7 @@ def reset_failed(session: Session, entity_type: str | None) -> dict[str, int]:
     for kind in kinds_for(entity_type):
         result = session.execute(
             update(kind.model)
-            .where(kind.image_path_column.startswith(MARKER_PREFIX))
+            .where(kind.image_path_column.startswith(IMAGE_FAILED_PREFIX))
             .values({kind.image_path_column: None})
         )
         counts[f"reset_{kind.value}s"] = result.rowcount or 0

@@ -156,18 +156,24 @@ def auto_fetch_images(
     entity_type: str | None = None,
     limit: int = 20,
     budget: float = AUTO_FETCH_BUDGET,
+    artist_id: str | None = None,
 ) -> KindCounts:
     """Download up to `limit` images per entity type, within `budget` seconds.
 
     Candidates have a deezer_id and neither a valid local image nor a FAILED marker; the
     stored URL is used, else `finder` asks Deezer by id (it never searches here).
+    `artist_id` keeps that artist and its albums (an artist page's fetch).
     """
     deadline = context.clock() + budget
     counts = KindCounts()
     for kind in kinds_for(entity_type):
         if context.clock() >= deadline:
             break
-        targets = list(find_missing(session, context.store, kind, limit, with_deezer_id=True))
+        targets = list(
+            find_missing(
+                session, context.store, kind, limit, with_deezer_id=True, artist_id=artist_id
+            )
+        )
         if targets:
             process_targets(session, context, kind, targets, counts, finder, deadline=deadline)
     return counts
