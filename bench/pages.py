@@ -190,12 +190,14 @@ def pages(artist_count: int) -> dict[str, str]:
     deep = max(0, artist_count - 100)
     return {
         "GET /": "/",
+        "GET /dashboard/library (counts)": "/dashboard/library",
         "GET /review": "/review",
         "GET /artists": "/artists",
         f"GET /artists?offset={deep}": f"/artists?offset={deep}",
         "GET /artists?q=...": f"/artists?q={middle[:-1]}",
         "GET /artists?filter=review": "/artists?filter=review",
-        "GET /artists?sort=albums": "/artists?sort=albums",
+        "GET /artists?filter=failed_image": "/artists?filter=failed_image",
+        "GET /artists?sort=enriched": "/artists?sort=enriched",
         "GET /artists/<id>": f"/artists/{artist_id}",
         "GET /albums/<id>": f"/albums/{album_id}",
         "GET /settings": "/settings",

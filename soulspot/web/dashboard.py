@@ -40,7 +40,6 @@ def home() -> str:
         TEMPLATE,
         **_enrichment_context(),
         **_actions_context(),
-        **_library_context(),
         recent_jobs=[
             (job, status_service.job_timing(job, now), status_service.job_errors(job))
             for job in status_service.recent_jobs(db.session)
@@ -51,7 +50,8 @@ def home() -> str:
 
 @bp.get("/dashboard/library")
 def library_summary() -> Any:
-    """The counts and coverage again: the page asks when a job of a card has ended."""
+    """The counts and coverage: the page loads them after itself, and again when a job of a
+    card has ended."""
     return render_block(TEMPLATE, "library_summary", **_library_context())
 
 

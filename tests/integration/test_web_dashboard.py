@@ -102,6 +102,11 @@ def only_job(app: Flask, job_type: JobType) -> Job:
 # --- counts and coverage -------------------------------------------------------------------
 
 
+def summary(client: FlaskClient) -> str:
+    """The library counts block, as the dashboard loads it after itself."""
+    return client.get("/dashboard/library", headers=HTMX).get_data(as_text=True)
+
+
 def test_counts_and_coverage_per_provider(app: Flask, client: FlaskClient, session: Any) -> None:
     linked = add_artist(
         session, "Linked", spotify_uri=spotify_uri("artist", 1), deezer_id="27",
@@ -117,7 +122,7 @@ def test_counts_and_coverage_per_provider(app: Flask, client: FlaskClient, sessi
     session.add(Artist(name="Provider only", spotify_uri=spotify_uri("artist", 5)))
     session.commit()
 
-    body = client.get("/").get_data(as_text=True)
+    body = summary(client)
 
     assert count(body, "artists") == 3  # the provider-only artist has no local files
     assert count(body, "albums") == 2
@@ -135,27 +140,31 @@ def test_counts_and_coverage_per_provider(app: Flask, client: FlaskClient, sessi
     assert "disabled" not in spotify
 
 
-def test_the_library_counts_reload_as_their_own_block(client: FlaskClient, session: Any) -> None:
-    page = client.get("/").get_data(as_text=True)
-    assert 'hx-trigger="library-changed from:body"' in page
+def test_the_library_counts_load_after_the_page_and_reload_when_a_job_ends(
+    client: FlaskClient, session: Any
+) -> None:
     add_artist(session, "Blur", albums=("Parklife",))
     session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert 'hx-get="/dashboard/library" hx-trigger="load"' in page
+    assert 'data-count="artists"' not in page  # the page itself counts nothing
 
-    block = client.get("/dashboard/library", headers=HTMX).get_data(as_text=True)
+    block = summary(client)
     assert block.startswith('<section id="library-summary"') and "<html" not in block
     assert '<strong data-count="artists">1</strong>' in block
+    assert 'hx-trigger="library-changed from:body"' in block
 
 
 def test_a_disabled_provider_shows_disabled(make_app: AppFactory) -> None:
-    body = make_app(DEEZER_ENABLED=False).test_client().get("/").get_data(as_text=True)
+    body = summary(make_app(DEEZER_ENABLED=False).test_client())
     deezer = coverage_row(body, "deezer")
     assert 'data-enabled="false"' in deezer and ">disabled<" in deezer
     assert ">disabled<" not in coverage_row(body, "spotify")
 
 
 def test_an_empty_library_says_what_to_do(client: FlaskClient) -> None:
+    assert "soulspot scan" in summary(client)
     body = client.get("/").get_data(as_text=True)
-    assert "soulspot scan" in body
     assert "Enrichment has not run yet" in body
     assert "No job has run yet" in body
 
@@ -301,7 +310,7 @@ def test_reset_failed_images_clears_the_markers(
     response = client.post("/dashboard/reset-failed-images", headers=HTMX)
     assert response.status_code == STOP_POLLING
     assert 'data-reset-artists="1" data-reset-albums="2"' in response.get_data(as_text=True)
-    assert count(client.get("/").get_data(as_text=True), "images-failed") == 0
+    assert count(summary(client), "images-failed") == 0
 
 
 def test_real_enrichment_from_the_button_links_the_library(
@@ -329,8 +338,7 @@ def test_real_enrichment_from_the_button_links_the_library(
     assert done.status_code == STOP_POLLING
     card = done.get_data(as_text=True)
     assert 'data-status="COMPLETED"' in card and count(card, "linked") == 1
-    page = client.get("/").get_data(as_text=True)
-    assert "1 / 1" in coverage_row(page, "spotify")
+    assert "1 / 1" in coverage_row(summary(client), "spotify")
 
 
 # --- recent jobs and escaping --------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_unticking_a_provider_disables_it_on_the_dashboard(app: Flask, client: F
     assert save(client, DEEZER_ENABLED=None).status_code == 200
     assert saved_rows(app) == {"DEEZER_ENABLED": False}
     assert not re.search(r'name="DEEZER_ENABLED"[^>]* checked', client.get("/settings").text)
-    dashboard = client.get("/").get_data(as_text=True)
+    dashboard = client.get("/dashboard/library", headers={"HX-Request": "true"}).text
     row = re.search(r'<tr data-provider="deezer".*?</tr>', dashboard, re.S).group(0)
     assert ">disabled<" in row
     assert save(client, DEEZER_ENABLED="on").status_code == 200
