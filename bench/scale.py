@@ -246,7 +246,7 @@ def latency(app, requests: int) -> None:
     deep_artists = max(artist_total - 50, 0)
     deep_albums = max(album_total - 50, 0)
     deep_candidates = max((pending or 0) - 50, 0)
-    timed(client, "/api/enrichment/status", 5)  # warm the caches
+    timed(client, "/api/enrichment/status", 20)  # warm the caches
     plan = [
         ("GET /api/enrichment/status", "/api/enrichment/status", 10),
         ("GET /api/enrichment/candidates", "/api/enrichment/candidates", 50),
@@ -269,6 +269,7 @@ def latency(app, requests: int) -> None:
         ),
         ("GET /api/library/artists/<id>", f"/api/library/artists/{some_artist}", 50),
         ("GET / (dashboard page)", "/", 50),
+        ("GET /dashboard/library (its counts)", "/dashboard/library", 50),
         ("GET /review (page)", "/review", 50),
         ("GET /artists (page)", "/artists", 50),
         (

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select, text
+from sqlalchemy import Select, and_, case, distinct, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -36,15 +37,29 @@ def _count(session: Session, model: Any, *conditions: Any) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
-def _counts_at_once(session: Session, **counts: tuple[Any, Any]) -> dict[str, int]:
-    """Several `(model, condition)` counts in one statement: one round trip and one compiled
-    query instead of one each, which is most of the status endpoint's time."""
-    columns = [
-        select(func.count()).select_from(model).where(condition).scalar_subquery().label(name)
-        for name, (model, condition) in counts.items()
-    ]
-    row = session.execute(select(*columns)).one()
-    return {name: value or 0 for name, value in row._mapping.items()}
+def _counts_statement(**counts: tuple[Any, Any]) -> Select:
+    """Several `(model, condition)` counts as one statement of scalar subqueries: one round
+    trip instead of one each."""
+    return select(
+        *(
+            select(func.count()).select_from(model).where(condition).scalar_subquery().label(name)
+            for name, (model, condition) in counts.items()
+        )
+    )
+
+
+@cache
+def _status_counts() -> Select:
+    """The status counts, built once: building the statement cost as much as running it."""
+    return _counts_statement(
+        artists_unenriched=(Artist, unenriched_filter(Artist)),
+        albums_unenriched=(Album, unenriched_filter(Album)),
+        pending_candidates=(Candidate, Candidate.status == CandidateStatus.PENDING),
+        artists_spotify=(Artist, Artist.spotify_uri.is_not(None)),
+        artists_deezer=(Artist, Artist.deezer_id.is_not(None)),
+        albums_spotify=(Album, Album.spotify_uri.is_not(None)),
+        albums_deezer=(Album, Album.deezer_id.is_not(None)),
+    )
 
 
 def library_counts(session: Session) -> dict[str, int]:
@@ -65,16 +80,9 @@ def enrichment_status(
     Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
     from the newest finished enrichment job, so it survives restarts (NOTES 3).
     """
-    counts = _counts_at_once(
-        session,
-        artists_unenriched=(Artist, unenriched_filter(Artist)),
-        albums_unenriched=(Album, unenriched_filter(Album)),
-        pending_candidates=(Candidate, Candidate.status == CandidateStatus.PENDING),
-        artists_spotify=(Artist, Artist.spotify_uri.is_not(None)),
-        artists_deezer=(Artist, Artist.deezer_id.is_not(None)),
-        albums_spotify=(Album, Album.spotify_uri.is_not(None)),
-        albums_deezer=(Album, Album.deezer_id.is_not(None)),
-    )
+    counts = {
+        name: value or 0 for name, value in session.execute(_status_counts()).one()._mapping.items()
+    }
     artists_unenriched = counts["artists_unenriched"]
     albums_unenriched = counts["albums_unenriched"]
     running = active_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
