@@ -90,6 +90,7 @@ def run(server: LiveServer, out: Path) -> list[str]:
             polling=200,
         )
         expect(progress).to_be_visible()
+        expect(page.locator('#library-summary [data-count="artists"]')).to_be_visible()
         page.screenshot(path=out / "dashboard-running.png", full_page=True)
         print(f"saved {out / 'dashboard-running'}.png")
         server.fake.faults.clear()

@@ -1,7 +1,9 @@
-"""The dashboard in a real browser: Enrich library, the card polls, the bar moves, it ends."""
+"""The dashboard in a real browser: Enrich library, the card polls, the bar moves, it ends;
+then the review of what it was not sure of, and the applied artist's page."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.sync_api import Page, expect
@@ -59,3 +61,20 @@ def test_enrich_library_shows_progress_until_done(live_server: LiveServer, page:
     expect(page.locator("tr[data-provider='spotify'] .coverage-figure").first).not_to_have_text(
         "0 / 5"
     )
+
+    # The namesakes it was not sure of wait in the review: apply the grunge band.
+    nirvana_id = live_server.seeded["nirvana_artist"]
+    page.get_by_role("link", name=re.compile("to review")).click()
+    card = page.locator(f"#review-artist-{nirvana_id}")
+    grunge = card.locator("[data-candidate]").filter(has_text="grunge")
+    grunge.get_by_role("button", name=re.compile("^Apply")).click()
+    expect(card).to_have_attribute("data-state", "applied")
+
+    # Its page fetches the picture and the discography on load and shows them, no reload.
+    page.goto(f"/artists/{nirvana_id}")
+    expect(page.locator("img.hero-image")).to_have_js_property("complete", True, timeout=20_000)
+    assert page.locator("img.hero-image").evaluate("img => img.naturalWidth") > 0
+    provider_albums = page.locator(".album-card--provider")
+    expect(provider_albums).to_have_count(3, timeout=20_000)  # Bleach, Nevermind, In Utero
+    expect(page.locator("#provider-albums")).to_contain_text("3, not in your library")
+    expect(page.get_by_role("link", name="Spotify")).to_be_visible()
