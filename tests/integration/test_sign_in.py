@@ -19,6 +19,8 @@ def test_without_an_api_key_pages_are_open_and_sign_in_leads_home(client) -> Non
     assert client.get("/").status_code == 200
     response = client.get("/sign-in")
     assert response.status_code == 303 and response.headers["Location"] == "/"
+    signed_out = client.post("/sign-out")  # no session, no secret: nothing to end
+    assert signed_out.status_code == 303 and signed_out.headers["Location"] == "/"
 
 
 def test_a_page_sends_a_stranger_to_sign_in_and_keeps_where_they_were_going(keyed) -> None:
