@@ -91,6 +91,19 @@ def test_installed_wheel_serves_pages_and_static_files(installed_wheel: Path, tm
         home = requests.get(f"{base}/", timeout=5)
         htmx = requests.get(f"{base}/static/js/htmx.min.js", timeout=5)
         css = requests.get(f"{base}/static/css/soulspot.css", timeout=5)
+        # Every page, and the files under static/ subfolders the pages load.
+        others = {
+            path: requests.get(f"{base}{path}", timeout=5).status_code
+            for path in (
+                "/review",
+                "/artists",
+                "/settings",
+                "/dashboard/library",
+                "/static/css/pages/review.css",
+                "/static/js/review.js",
+                "/static/img/favicon.svg",
+            )
+        }
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
@@ -98,6 +111,7 @@ def test_installed_wheel_serves_pages_and_static_files(installed_wheel: Path, tm
     assert "SoulSpot" in home.text
     assert htmx.status_code == 200 and len(htmx.content) > 10_000
     assert css.status_code == 200
+    assert others == dict.fromkeys(others, 200)
     instance = tmp_path.resolve() / "instance"
     assert (instance / "soulspot.db").is_file()
     assert f"instance folder: {instance}" in output
