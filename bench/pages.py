@@ -26,6 +26,7 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.library_rows import local_tracks  # noqa: E402
 from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db  # noqa: E402
 from soulspot.models import Album, Artist, Candidate, Track  # noqa: E402
@@ -101,19 +102,7 @@ def build(rng: random.Random, artist_count: int, tracks_per_album: int) -> None:
                     **stamps,
                 }
             )
-            for t in range(tracks_per_album):
-                tracks.append(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "album_id": album_id,
-                        "artist_id": artist_id,
-                        "title": f"Track {t + 1}",
-                        "track_number": t + 1,
-                        "duration_ms": 180_000 + t * 1_000,
-                        "file_path": f"/music/{a}/{b}/{t}.flac",
-                        **stamps,
-                    }
-                )
+            tracks += local_tracks(album_id, artist_id, f"{a}/{b}", tracks_per_album, stamps)
             if not linked and rng.random() < 1 / 40:
                 candidates.append(_candidate(rng, stamps, "album_id", album_id, title, [title]))
         if not linked and a % 20 == 0:

@@ -35,6 +35,7 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
+from bench.library_rows import local_tracks  # noqa: E402
 from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db  # noqa: E402
 from soulspot.models import Album, Artist, Candidate, Job, JobStatus, JobType, Track  # noqa: E402
@@ -101,18 +102,9 @@ def build_library(
                     }
                 )
                 album_count += 1
-                for t in range(tracks_per_album):
-                    track_rows.append(
-                        {
-                            "id": str(uuid.uuid4()),
-                            "album_id": album_id,
-                            "artist_id": artist_id,
-                            "title": f"Track {t + 1}",
-                            "track_number": t + 1,
-                            "file_path": f"/music/{a}/{b}/{t}.flac",
-                            **stamps,
-                        }
-                    )
+                track_rows += local_tracks(
+                    album_id, artist_id, f"{a}/{b}", tracks_per_album, stamps
+                )
             if len(track_rows) >= BATCH or len(album_rows) >= BATCH:
                 _rows_flush(connection, Artist.__table__, artist_rows)
                 _rows_flush(connection, Album.__table__, album_rows)

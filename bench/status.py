@@ -23,6 +23,7 @@ sys.path[0] = str(ROOT)  # import from the repository root; bench/ratelimit.py m
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.library_rows import local_tracks  # noqa: E402
 from soulspot import create_app, database  # noqa: E402
 from soulspot.extensions import db  # noqa: E402
 from soulspot.models import Album, Artist, Candidate, Track  # noqa: E402
@@ -71,18 +72,7 @@ def build(rng: random.Random) -> None:
                     **stamps,
                 }
             )
-            for t in range(TRACKS_PER_ALBUM):
-                tracks.append(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "album_id": album_id,
-                        "artist_id": artist_id,
-                        "title": f"Track {t}",
-                        "track_number": t + 1,
-                        "file_path": f"/music/{a}/{b}/{t}.flac",
-                        **stamps,
-                    }
-                )
+            tracks += local_tracks(album_id, artist_id, f"{a}/{b}", TRACKS_PER_ALBUM, stamps)
             if len(tracks) >= CHUNK:
                 _flush(Artist.__table__, artists)
                 _flush(Album.__table__, albums)
