@@ -88,8 +88,10 @@ FAULTS: dict[str, Callable[[FakeProviders], None]] = {
 _baselines: dict[str, dict[str, Any]] = {}
 
 
-def _prepare(world_app, fake: FakeProviders, name: str, case: JobCase) -> Flask:
-    app = world_app(name)
+def _prepare(
+    world_app, fake: FakeProviders, name: str, case: JobCase, **overrides: Any
+) -> Flask:
+    app = world_app(name, **overrides)
     with app.app_context():
         seed_library(db.session, fake, fake.remote, linked=case.linked)
     return app
@@ -124,7 +126,9 @@ def world(fake_providers: FakeProviders) -> FakeProviders:
 def _baseline(world_app, fake: FakeProviders, job: str) -> dict[str, Any]:
     """A fault-free run's final state (the same world every time, so computed once a job)."""
     if job not in _baselines:
-        app = _prepare(world_app, fake, "baseline", JOBS[job])
+        # Nothing stalls here, so nothing needs the short read timeout that makes the stalls
+        # cheap; on a busy machine it would fail an image now and then and spoil every case.
+        app = _prepare(world_app, fake, "baseline", JOBS[job], HTTP_READ_TIMEOUT=5.0)
         clean = _run(app, JOBS[job])
         assert (clean.status, clean.error) == (JobStatus.COMPLETED, None)
         _baselines[job] = _state(app)
