@@ -50,9 +50,10 @@ def test_the_artist_page_shows_its_image_and_albums_after_the_on_load_fetch(
     expect(picture).to_have_attribute(
         "src", f"/artwork/artists/{live_server.seeded['suede_artist']}"
     )
-    page.wait_for_function(
-        "document.querySelector('img.hero-image').naturalWidth > 0"
-    )  # the file itself was served
+    # The file itself was served. (wait_for_function with a string would need eval, which
+    # the CSP refuses whenever the first check is not already true.)
+    expect(picture).to_have_js_property("complete", True)
+    assert picture.evaluate("img => img.naturalWidth") > 0
     expect(page.locator(".album-card img.cover")).to_have_count(3)
     expect(page.locator("#link-panel a[data-provider='deezer']")).to_be_visible()
 

@@ -17,9 +17,9 @@ from soulspot.wiring import PROVIDERS_KEY
 from tests.fakes.clock import VirtualClock
 from tests.fakes.server import FakeProviders
 
-READ_TIMEOUT = 0.5  # above what a loaded 2-core CI takes to answer at once
+READ_TIMEOUT = 1.0  # well above what a loaded 2-core CI takes to answer at once
 #: A stalled answer outlasts the read timeout by a little only.
-STALL = 0.7
+STALL = 1.2
 FAST = {
     "HTTP_READ_TIMEOUT": READ_TIMEOUT,
     "HTTP_MAX_RETRIES": 1,
