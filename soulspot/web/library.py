@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
-from soulspot.api.params import enum_arg, page_args, str_arg
+from soulspot.api.params import enum_arg, int_arg, page_args, str_arg
 from soulspot.errors import ValidationError, is_htmx
 from soulspot.extensions import db
 from soulspot.models import Album, Artist, EntityKind, ProviderKind
@@ -30,6 +30,9 @@ PAGE_SIZE = 48
 MAX_PAGE_SIZE = 200
 #: Images one artist page fetches per kind (its own, its albums' covers), within 5 s.
 FETCH_IMAGES_LIMIT = 50
+#: Image fetches an artist page makes in all: one skipped an image (another thread of the
+#: server held it, e.g. the follow-up of an apply, or time ran out), so it asks again later.
+FETCH_IMAGES_TRIES = 3
 COLLECTIONS = {"artists": EntityKind.ARTIST, "albums": EntityKind.ALBUM}
 PROVIDER_NAMES = {
     ProviderKind.SPOTIFY: "Spotify",
@@ -121,8 +124,9 @@ def fetch_discography(artist_id: str) -> str:
 def fetch_images(artist_id: str) -> Any:
     """The artist's and its albums' missing images, and the media block as it stands: an
     image a follow-up job stored after the page was drawn shows too."""
+    attempt = int_arg("attempt", 1, minimum=1, maximum=FETCH_IMAGES_TRIES)
     found = library.get_artist(db.session, artist_id)
-    auto_fetch.fetch_images(
+    counts = auto_fetch.fetch_images(
         db.session,
         artwork(),
         current_app.config,
@@ -130,20 +134,22 @@ def fetch_images(artist_id: str) -> Any:
         limit=FETCH_IMAGES_LIMIT,
         artist_id=found.id,
     )
+    if counts.skipped and attempt < FETCH_IMAGES_TRIES:
+        return _media_block(artist_id, fetch_next="images", attempt=attempt + 1)
     return _media_block(artist_id, fetch_next=None)
 
 
-def _media_block(artist_id: str, *, fetch_next: str | None) -> str:
+def _media_block(artist_id: str, *, fetch_next: str | None, attempt: int = 1) -> str:
     found = library.get_artist(db.session, artist_id)
     albums = library.artist_albums(db.session, found)
-    context = _artist_context(found, albums, fetch_next=fetch_next)
+    context = _artist_context(found, albums, fetch_next=fetch_next, attempt=attempt)
     # Fragments only (htmx posts them). The fetch may have linked the artist: its links go
     # along, swapped in by id.
     return render_block("pages/artist.html", "media", oob=True, **context)
 
 
 def _artist_context(
-    found: Artist, albums: list[Album], *, fetch_next: str | None
+    found: Artist, albums: list[Album], *, fetch_next: str | None, attempt: int = 1
 ) -> dict[str, Any]:
     return {
         "artist": found,
@@ -151,6 +157,7 @@ def _artist_context(
         "provider_albums": [album for album in albums if not album.has_local_files],
         "pending": library.has_pending_candidates(db.session, found.id),
         "fetch_next": fetch_next,
+        "fetch_attempt": attempt,
         "has_image": has_image,
         **_panel_context(EntityKind.ARTIST, found),
     }

@@ -71,6 +71,12 @@ def test_enrich_library_shows_progress_until_done(live_server: LiveServer, page:
     grunge.get_by_role("button", name=re.compile("^Apply")).click()
     expect(card).to_have_attribute("data-state", "applied")
 
-    # Its page links to the band it was applied to.
+    # Its page links to the band it was applied to, and fetches its picture and discography
+    # without a reload.
     page.goto(f"/artists/{nirvana_id}")
     expect(page.get_by_role("button", name="Unlink Spotify")).to_be_visible()
+    hero = page.locator("img.hero-image")
+    expect(hero).to_have_count(1)
+    expect(hero).to_have_js_property("complete", True)
+    assert hero.evaluate("image => image.naturalWidth") > 0
+    expect(page.locator(".album-card--provider")).to_have_count(3)  # Bleach, Nevermind, In Utero

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from soulspot.extensions import db
-from soulspot.models import Album, Artist, Candidate, CandidateStatus, Track
+from soulspot.models import Album, Artist, Candidate, CandidateStatus, EntityKind, Track
+from soulspot.wiring import artwork
 from tests.factories import add_album, add_artist, add_candidate, spotify_uri
 from tests.fakes.server import FakeProviders
 from tests.support.artwork import image_bytes
@@ -398,6 +399,46 @@ def test_the_image_fetch_stores_this_artists_pictures_and_answers_them(
     nothing = client.post(f"/artists/{artist_id}/fetch-images", headers=HTMX)
     assert nothing.status_code == 200 and fake_providers.count("deezer") == 0
     assert f'src="/artwork/artists/{artist_id}"' in _text(nothing)
+
+
+def test_the_image_fetch_uses_a_stored_url_without_a_deezer_id(
+    provider_app: Flask, fake_providers: FakeProviders
+) -> None:
+    """A Spotify-only link (an applied review candidate) has a stored picture URL and no
+    Deezer id: the page the owner opened downloads it all the same."""
+    remote = fake_providers.catalog.add_artist("Only on Spotify", providers=("spotify",))
+    artist_id = _local(
+        provider_app,
+        remote.name,
+        spotify_uri=f"spotify:artist:{remote.spotify_id}",
+        image_url=f"{fake_providers.url}/cdn/spotify/{remote.spotify_id}.jpg",
+    )
+    client = provider_app.test_client()
+    block = _text(client.post(f"/artists/{artist_id}/fetch-images", headers=HTMX))
+    assert f'src="/artwork/artists/{artist_id}"' in block
+    assert "fetch-" not in block
+
+
+def test_an_image_another_thread_holds_is_asked_for_again_later(
+    provider_app: Flask, fake_providers: FakeProviders
+) -> None:
+    remote = _remote_artist(fake_providers)
+    artist_id = _local(provider_app, remote.name, deezer_id=str(remote.deezer_id))
+    claims = artwork(provider_app).claims
+    assert claims.claim(EntityKind.ARTIST, artist_id)  # say the follow-up of an apply has it
+    client = provider_app.test_client()
+
+    first = _text(client.post(f"/artists/{artist_id}/fetch-images", headers=HTMX))
+    assert "thumb-placeholder" in first
+    assert f'hx-post="/artists/{artist_id}/fetch-images?attempt=2"' in first
+    assert 'hx-trigger="load delay:2s"' in first
+    last = _text(client.post(f"/artists/{artist_id}/fetch-images?attempt=3", headers=HTMX))
+    assert "fetch-images" not in last  # the tries are bounded
+    assert client.post(f"/artists/{artist_id}/fetch-images?attempt=9").status_code == 400
+
+    claims.release(EntityKind.ARTIST, artist_id)  # the other thread gave up on it
+    again = _text(client.post(f"/artists/{artist_id}/fetch-images?attempt=2", headers=HTMX))
+    assert f'src="/artwork/artists/{artist_id}"' in again and "fetch-images" not in again
 
 
 def test_a_failing_image_fetch_is_quiet(provider_app: Flask, fake_providers: FakeProviders) -> None:

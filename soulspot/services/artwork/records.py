@@ -6,6 +6,7 @@ download that failed for the image's own fault (a reset clears it).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,6 +77,14 @@ class Outcome:
         return "failed"
 
 
+class Source(enum.Enum):
+    """What a target must have to be fetched without a search."""
+
+    ANY = "any"
+    DEEZER_ID = "deezer_id"
+    URL_OR_DEEZER_ID = "url_or_deezer_id"
+
+
 def find_missing(
     session: Session,
     store: ArtworkStore,
@@ -83,13 +92,14 @@ def find_missing(
     limit: int | None = None,
     *,
     after_id: str | None = None,
-    with_deezer_id: bool = False,
+    source: Source = Source.ANY,
     artist_id: str | None = None,
 ) -> Iterator[Target]:
     """Up to `limit` targets (None: all) in id order after `after_id`.
 
-    A target has no path, or a path whose file has disappeared. `artist_id` keeps that
-    artist, or its albums. Reads in pages by id, so callers may commit between items.
+    A target has no path, or a path whose file has disappeared, and what `source` asks
+    for. `artist_id` keeps that artist, or its albums. Reads in pages by id, so callers may
+    commit between items.
     """
     path_column = kind.image_path_column
     query = (
@@ -98,8 +108,10 @@ def find_missing(
         .order_by(kind.model.id)
         .limit(PAGE_SIZE)
     )
-    if with_deezer_id:
+    if source is Source.DEEZER_ID:
         query = query.where(kind.model.deezer_id.is_not(None))
+    elif source is Source.URL_OR_DEEZER_ID:
+        query = query.where(kind.model.deezer_id.is_not(None) | kind.image_url_column.is_not(None))
     if artist_id is not None:
         owner = kind.model.id if kind is EntityKind.ARTIST else kind.model.artist_id
         query = query.where(owner == artist_id)

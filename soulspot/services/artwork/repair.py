@@ -30,6 +30,7 @@ from soulspot.services.artwork.deezer import DeezerImageFinder
 from soulspot.services.artwork.download import ArtworkContext, download_image
 from soulspot.services.artwork.records import (
     Outcome,
+    Source,
     Target,
     find_missing,
     kinds_for,
@@ -162,17 +163,17 @@ def auto_fetch_images(
 
     Candidates have a deezer_id and neither a valid local image nor a FAILED marker; the
     stored URL is used, else `finder` asks Deezer by id (it never searches here).
-    `artist_id` keeps that artist and its albums (an artist page's fetch).
+    `artist_id` keeps that artist and its albums (an artist page's fetch); there a stored
+    URL alone is enough too (a Spotify-only link), as the owner is looking at that artist.
     """
     deadline = context.clock() + budget
     counts = KindCounts()
+    source = Source.DEEZER_ID if artist_id is None else Source.URL_OR_DEEZER_ID
     for kind in kinds_for(entity_type):
         if context.clock() >= deadline:
             break
         targets = list(
-            find_missing(
-                session, context.store, kind, limit, with_deezer_id=True, artist_id=artist_id
-            )
+            find_missing(session, context.store, kind, limit, source=source, artist_id=artist_id)
         )
         if targets:
             process_targets(session, context, kind, targets, counts, finder, deadline=deadline)
