@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 ALL_PROVIDERS = ("spotify", "deezer", "musicbrainz")
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -14,6 +16,7 @@ SPOTIFY_IMAGE_SIZES = (640, 300, 64)
 DEEZER_IMAGE_SIZES = (56, 250, 500, 1000)
 CAA_SIZES = (250, 500, 1200)
 CAA_FULL_SIZE = 1200
+GRAM = 3  # searches narrow by substrings of this length
 
 
 def spotify_id(kind: str, seq: int) -> str:
@@ -193,6 +196,16 @@ class FakeCatalog:
         self.albums: list[FakeAlbum] = []
         self._seq = 0
         self._images: dict[str, int] = {}
+        # Indexes kept by add_artist/add_album, so a request costs O(matches), not O(catalog).
+        self._by_seq: dict[int, FakeArtist | FakeAlbum] = {}
+        self._artists_on: dict[str, list[FakeArtist]] = defaultdict(list)
+        self._albums_on: dict[str, list[FakeAlbum]] = defaultdict(list)
+        self._artist_ids: dict[str, dict[str, FakeArtist]] = defaultdict(dict)
+        self._album_ids: dict[str, dict[str, FakeAlbum]] = defaultdict(dict)
+        self._artist_names = _Grams()
+        self._artist_aliases = _Grams()
+        self._album_titles = _Grams()
+        self._album_artists = _Grams()  # by the album's artist's name
 
     def add_artist(
         self,
@@ -221,6 +234,12 @@ class FakeCatalog:
             musicbrainz_links=musicbrainz_links,
         )
         self.artists.append(artist)
+        self._by_seq[artist.seq] = artist
+        for provider in artist.providers:
+            self._artists_on[provider].append(artist)
+            self._artist_ids[provider].setdefault(_ids(artist, provider), artist)
+        self._artist_names.add(artist.seq, [artist.name])
+        self._artist_aliases.add(artist.seq, artist.aliases)
         self._register_images(artist.image_paths("spotify"), SPOTIFY_IMAGE_SIZES)
         self._register_images(
             artist.image_paths("deezer"), sorted(DEEZER_IMAGE_SIZES, reverse=True)
@@ -266,6 +285,13 @@ class FakeCatalog:
         )
         artist.albums.append(album)
         self.albums.append(album)
+        self._by_seq[album.seq] = album
+        for provider in album.providers:
+            self._albums_on[provider].append(album)
+            for entity_id in (_ids(album, provider), album.release_mbid):
+                self._album_ids[provider].setdefault(entity_id, album)
+        self._album_titles.add(album.seq, [album.title])
+        self._album_artists.add(album.seq, [artist.name])
         self._register_images(album.image_paths("spotify"), SPOTIFY_IMAGE_SIZES)
         self._register_images(album.image_paths("deezer"), sorted(DEEZER_IMAGE_SIZES, reverse=True))
         self._register_images(album.image_paths("musicbrainz"), (CAA_FULL_SIZE,))
@@ -291,21 +317,56 @@ class FakeCatalog:
         entity.musicbrainz_urls.append(relation)
         return relation
 
-    def artists_on(self, provider: str) -> list[FakeArtist]:
-        return [artist for artist in self.artists if provider in artist.providers]
+    def artists_on(
+        self, provider: str, *, name: Sequence[str] = (), alias: Sequence[str] = ()
+    ) -> list[FakeArtist]:
+        """The artists on `provider`, in catalog order.
 
-    def albums_on(self, provider: str) -> list[FakeAlbum]:
-        return [album for album in self.albums if provider in album.providers]
+        Needles narrow them to those whose name (or one alias) may contain each needle,
+        casefolded: a superset of the substring matches, which the caller still tests.
+        """
+        seqs = self._artist_names.narrow(None, name)
+        seqs = self._artist_aliases.narrow(seqs, alias)
+        return self._pick(self._artists_on[provider], seqs, provider)
+
+    def albums_on(
+        self,
+        provider: str,
+        *,
+        title: Sequence[str] = (),
+        artist: Sequence[str] = (),
+        title_or_artist: Sequence[str] = (),
+    ) -> list[FakeAlbum]:
+        """The albums on `provider`, in catalog order, narrowed as `artists_on` does: by
+        needles of the title, of the artist's name, and of either (whitespace-free words
+        of a "title artist" text)."""
+        seqs = self._album_titles.narrow(None, title)
+        seqs = self._album_artists.narrow(seqs, artist)
+        for needle in title_or_artist:
+            # A needle with whitespace could span the title and the name: it cannot narrow.
+            if any(char.isspace() for char in needle.casefold()):
+                continue
+            either = _union(
+                self._album_titles.narrow(None, [needle]),
+                self._album_artists.narrow(None, [needle]),
+            )
+            if either is not None:
+                seqs = either if seqs is None else seqs & either
+        return self._pick(self._albums_on[provider], seqs, provider)
 
     def find_artist(self, provider: str, entity_id: str) -> FakeArtist | None:
-        return next((a for a in self.artists_on(provider) if _ids(a, provider) == entity_id), None)
+        return self._artist_ids[provider].get(entity_id)
 
     def find_album(self, provider: str, entity_id: str) -> FakeAlbum | None:
         """An album by its provider id (a MusicBrainz release id also finds its group)."""
-        for album in self.albums_on(provider):
-            if entity_id in (_ids(album, provider), album.release_mbid):
-                return album
-        return None
+        return self._album_ids[provider].get(entity_id)
+
+    def _pick(self, on_provider: list[Any], seqs: set[int] | None, provider: str) -> list[Any]:
+        """All of `on_provider`, or the entities of `seqs` on `provider`, in catalog order."""
+        if seqs is None:
+            return list(on_provider)
+        picked = (self._by_seq[seq] for seq in sorted(seqs))
+        return [entity for entity in picked if provider in entity.providers]
 
     def image_size(self, path: str) -> int | None:
         """The pixel size of a catalog image at `path`, None when the catalog has none there."""
@@ -318,6 +379,43 @@ class FakeCatalog:
     def _next(self) -> int:
         self._seq += 1
         return self._seq
+
+
+class _Grams:
+    """Which entities' casefolded texts hold each GRAM-long substring.
+
+    Every GRAM-long piece of a needle is in any text that contains the needle, so the
+    entities holding all of a needle's pieces are a superset of its substring matches.
+    """
+
+    def __init__(self) -> None:
+        self._postings: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, seq: int, texts: Iterable[str]) -> None:
+        for text in texts:
+            for gram in _grams(text.casefold()):
+                self._postings[gram].add(seq)
+
+    def narrow(self, seqs: set[int] | None, needles: Iterable[str]) -> set[int] | None:
+        """`seqs` (None: all) cut to the entities that may contain every needle; a needle
+        shorter than GRAM cannot narrow."""
+        grams = set().union(*(_grams(needle.casefold()) for needle in needles))
+        for posting in sorted((self._postings.get(gram, _NONE) for gram in grams), key=len):
+            seqs = set(posting) if seqs is None else seqs & posting
+            if not seqs:
+                break
+        return seqs
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+def _grams(text: str) -> set[str]:
+    return {text[start : start + GRAM] for start in range(len(text) - GRAM + 1)}
+
+
+def _union(first: set[int] | None, second: set[int] | None) -> set[int] | None:
+    return None if first is None or second is None else first | second
 
 
 def _ids(entity: FakeArtist | FakeAlbum, provider: str) -> str:

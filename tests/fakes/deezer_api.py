@@ -61,13 +61,20 @@ class _Api:
     def search_artist(self) -> dict[str, Any]:
         filters, text = _parse_query(self.request.args.get("q", ""))
         name = filters.get("artist", text)
-        artists = [a for a in self.catalog.artists_on(PROVIDER) if _words_in(name, a.name)]
+        pool = self.catalog.artists_on(PROVIDER, name=name.split())
+        artists = [a for a in pool if _words_in(name, a.name)]
         artists.sort(key=lambda a: -(a.fans or 0))
         return self._page(artists, "search/artist", self._search_artist)
 
     def search_album(self) -> dict[str, Any]:
         filters, text = _parse_query(self.request.args.get("q", ""))
-        albums = [al for al in self.catalog.albums_on(PROVIDER) if _album_hit(al, filters, text)]
+        if filters:
+            pool = self.catalog.albums_on(
+                PROVIDER, title=[filters.get("album", "")], artist=[filters.get("artist", "")]
+            )
+        else:
+            pool = self.catalog.albums_on(PROVIDER, title_or_artist=text.split())
+        albums = [al for al in pool if _album_hit(al, filters, text)]
         albums.sort(key=lambda al: -(al.artist.fans or 0))
         return self._page(albums, "search/album", self._search_album)
 

@@ -135,8 +135,16 @@ class _Api:
 
     def artist_search(self) -> dict[str, Any]:
         terms = _parse_query(self.args.get("query", ""))
+        # only an artist whose name or an alias holds its term can score
+        pool: dict[int, FakeArtist] = {}
+        if "artist" in terms:
+            found = self.catalog.artists_on(PROVIDER, name=[terms["artist"]])
+            pool.update((artist.seq, artist) for artist in found)
+        if "alias" in terms:
+            found = self.catalog.artists_on(PROVIDER, alias=[terms["alias"]])
+            pool.update((artist.seq, artist) for artist in found)
         hits = []
-        for artist in self.catalog.artists_on(PROVIDER):
+        for _, artist in sorted(pool.items()):  # in catalog order
             # as on MusicBrainz: `artist:` searches names, `alias:` the aliases
             score = max(
                 _score(terms.get("artist"), [artist.name]),
@@ -166,7 +174,16 @@ class _Api:
             return self._browse(self.args["artist"])
         terms = _parse_query(self.args.get("query", ""))
         hits = []
-        for album in self.catalog.albums_on(PROVIDER):
+        title = terms.get("releasegroup")
+        # only an album whose title (and artist's name) holds the terms can score
+        pool = (
+            self.catalog.albums_on(
+                PROVIDER, title=[title], artist=[terms["artist"]] if "artist" in terms else []
+            )
+            if title is not None
+            else []
+        )
+        for album in pool:
             score = _score(terms.get("releasegroup"), [album.title])
             if score and "artist" in terms:
                 score = min(score, _score(terms["artist"], [album.artist.name]))

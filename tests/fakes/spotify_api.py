@@ -86,17 +86,20 @@ class _Api:
         answer: dict[str, Any] = {}
         params = {"query": query, "type": ",".join(types)}
         if "artist" in types:
-            artists = [
-                a for a in self.catalog.artists_on(PROVIDER) if _artist_hit(a, filters, words)
-            ]
+            pool = self.catalog.artists_on(PROVIDER, name=[*_needles(filters, "artist"), *words])
+            artists = [a for a in pool if _artist_hit(a, filters, words)]
             artists.sort(key=lambda a: -(a.popularity or 0))
             answer["artists"] = self._page(
                 artists, "search", params, limit, offset, self.artist_full
             )
         if "album" in types:
-            albums = [
-                al for al in self.catalog.albums_on(PROVIDER) if _album_hit(al, filters, words)
-            ]
+            pool = self.catalog.albums_on(
+                PROVIDER,
+                title=_needles(filters, "album"),
+                artist=_needles(filters, "artist"),
+                title_or_artist=words,
+            )
+            albums = [al for al in pool if _album_hit(al, filters, words)]
             albums.sort(key=lambda al: -(al.artist.popularity or 0))
             answer["albums"] = self._page(
                 albums, "search", params, limit, offset, self.album_simple
@@ -259,6 +262,10 @@ def _type(album: FakeAlbum) -> str:
 def _parse_query(query: str) -> tuple[dict[str, str], list[str]]:
     filters = {m[1]: m[2] if m[2] is not None else m[3] for m in FILTER.finditer(query)}
     return filters, FILTER.sub(" ", query).split()
+
+
+def _needles(filters: dict[str, str], key: str) -> list[str]:
+    return [filters[key]] if key in filters else []
 
 
 def _year_ok(album: FakeAlbum, wanted: str | None) -> bool:
