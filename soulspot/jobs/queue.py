@@ -350,8 +350,11 @@ class JobQueue:
         if not self._scheduler.running:
             return
         # Paused first: APScheduler's shutdown empties the job store before it stops its loop,
-        # which then fails (JobLookupError) removing a job that fell due in between.
+        # which then fails (JobLookupError) removing a job that fell due in between. A pass
+        # already under way holds the job store lock, and shutdown marks the scheduler stopped
+        # before taking it: get_jobs takes that lock, so it waits that pass out.
         self._scheduler.pause()
+        self._scheduler.get_jobs()
         self._scheduler.shutdown(wait=wait)
         if self._owns_lock:
             self._owns_lock = False
