@@ -131,6 +131,11 @@ def test_threads_share_the_rate_limit(fake_providers) -> None:
     for thread in threads:
         thread.join()
     assert fake_providers.count("deezer") == 12
-    # 105 ms between permits; the margin absorbs thread scheduling jitter on a loaded machine
-    assert fake_providers.min_interval("deezer") >= 0.07
+    # 105 ms between permits. A thread descheduled between its permit and its send shortens
+    # one gap the server sees (by 60 ms seen on 2 busy cores), so the check is on the whole
+    # run: a throttle per thread would send the 12 in about 2 periods, nearly all at once.
+    times = sorted(record.time for record in fake_providers.records("deezer"))
+    assert times[-1] - times[0] >= 8 * 0.105
+    short_gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b - a < 0.05]
+    assert len(short_gaps) <= 2, short_gaps
     clients.close()
