@@ -5,7 +5,7 @@ from __future__ import annotations
 from soulspot.models.enrichment import Candidate, CandidateStatus
 from soulspot.models.jobs import Job, JobStatus, JobType, ProcessLock
 from soulspot.models.kinds import EntityKind, ProviderKind
-from soulspot.models.library import Album, Artist, EnrichmentOutcome, Track
+from soulspot.models.library import Album, Artist, EnrichmentOutcome, LibraryCounts, Track
 from soulspot.models.settings import Setting
 from soulspot.models.work import QueuedWork, WorkKind
 
@@ -19,6 +19,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "JobType",
+    "LibraryCounts",
     "ProcessLock",
     "ProviderKind",
     "QueuedWork",

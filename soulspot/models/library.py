@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ColumnElement,
     Float,
@@ -188,3 +189,34 @@ Index(
     Album.id,
     postgresql_include=["title"],
 )
+
+
+def _count_column() -> Mapped[int]:
+    return mapped_column(BigInteger, default=0, server_default="0")
+
+
+class LibraryCounts(db.Model):
+    """Counts the database's triggers keep as artists, albums and tracks change (migration
+    b8e2c4f61d37, SQLite and PostgreSQL only). PostgreSQL appends a row of deltas per
+    statement, so each count is the sum of its column over the rows."""
+
+    __tablename__ = "library_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    artists_local: Mapped[int] = _count_column()
+    artists_local_spotify: Mapped[int] = _count_column()
+    artists_local_deezer: Mapped[int] = _count_column()
+    artists_local_musicbrainz: Mapped[int] = _count_column()
+    artists_images_cached: Mapped[int] = _count_column()
+    artists_images_failed: Mapped[int] = _count_column()
+    artists_spotify: Mapped[int] = _count_column()
+    artists_deezer: Mapped[int] = _count_column()
+    albums_local: Mapped[int] = _count_column()
+    albums_local_spotify: Mapped[int] = _count_column()
+    albums_local_deezer: Mapped[int] = _count_column()
+    albums_local_musicbrainz: Mapped[int] = _count_column()
+    albums_images_cached: Mapped[int] = _count_column()
+    albums_images_failed: Mapped[int] = _count_column()
+    albums_spotify: Mapped[int] = _count_column()
+    albums_deezer: Mapped[int] = _count_column()
+    tracks_local: Mapped[int] = _count_column()

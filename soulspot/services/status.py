@@ -22,6 +22,7 @@ from soulspot.models import (
     Job,
     JobStatus,
     JobType,
+    LibraryCounts,
     ProviderKind,
     Track,
 )
@@ -48,6 +49,40 @@ def _counts_statement(**counts: tuple[Any, Any]) -> Select:
     )
 
 
+#: Databases whose triggers keep `library_counts` (migration b8e2c4f61d37); elsewhere the
+#: counts are counted on each request.
+KEPT_COUNTS_DIALECTS = frozenset({"sqlite", "postgresql"})
+#: Rows of deltas PostgreSQL's triggers may pile up before a reader folds them into one.
+FOLD_AT = 200
+_KEPT_COLUMNS = [column for column in LibraryCounts.__table__.columns if column.name != "id"]
+_FOLD = text(
+    "WITH folded AS (DELETE FROM library_counts RETURNING *) "
+    f"INSERT INTO library_counts ({', '.join(c.name for c in _KEPT_COLUMNS)}) "
+    f"SELECT {', '.join(f'coalesce(sum({c.name}), 0)' for c in _KEPT_COLUMNS)} FROM folded"
+)
+
+
+def kept_counts(session: Session) -> dict[str, int] | None:
+    """The trigger-kept library counts by column name, or None where no trigger keeps them.
+
+    Folding runs in a transaction of its own; it is safe beside writers and other folds, as
+    each deletes only the rows its snapshot sees and adds back their sum.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name not in KEPT_COUNTS_DIALECTS:
+        return None
+    row = session.execute(_kept_counts_statement()).one()
+    if row[0] > FOLD_AT:
+        with bind.engine.begin() as connection:
+            connection.execute(_FOLD)
+    return {column.name: int(value) for column, value in zip(_KEPT_COLUMNS, row[1:], strict=True)}
+
+
+@cache
+def _kept_counts_statement() -> Select:
+    return select(func.count(), *(func.coalesce(func.sum(column), 0) for column in _KEPT_COLUMNS))
+
+
 @cache
 def _status_counts() -> Select:
     """The status counts, built once: building the statement cost as much as running it."""
@@ -62,8 +97,32 @@ def _status_counts() -> Select:
     )
 
 
+def _pending_candidates(session: Session) -> int:
+    return _count(session, Candidate, Candidate.status == CandidateStatus.PENDING)
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Unenriched artists and albums, pending candidates and all links per provider."""
+    kept = kept_counts(session)
+    if kept is None:
+        row = session.execute(_status_counts()).one()
+        return {name: value or 0 for name, value in row._mapping.items()}
+    return {
+        "artists_unenriched": kept["artists_local"] - kept["artists_local_spotify"],
+        "albums_unenriched": kept["albums_local"] - kept["albums_local_spotify"],
+        "pending_candidates": _pending_candidates(session),
+        **{
+            name: kept[name]
+            for name in ("artists_spotify", "artists_deezer", "albums_spotify", "albums_deezer")
+        },
+    }
+
+
 def library_counts(session: Session) -> dict[str, int]:
     """Artists, albums and tracks with local files."""
+    kept = kept_counts(session)
+    if kept is not None:
+        return {name: kept[f"{name}_local"] for name in ("artists", "albums", "tracks")}
     return {
         "artists": _count(session, Artist, Artist.has_local_files.is_(True)),
         "albums": _count(session, Album, Album.has_local_files.is_(True)),
@@ -80,9 +139,7 @@ def enrichment_status(
     Unenriched = has local files and no spotify_uri (NOTES 2); `last_job_completed` is read
     from the newest finished enrichment job, so it survives restarts (NOTES 3).
     """
-    counts = {
-        name: value or 0 for name, value in session.execute(_status_counts()).one()._mapping.items()
-    }
+    counts = status_counts(session)
     artists_unenriched = counts["artists_unenriched"]
     albums_unenriched = counts["albums_unenriched"]
     running = active_job(session, JobType.LIBRARY_SPOTIFY_ENRICHMENT)
@@ -160,19 +217,9 @@ class Coverage:
 
 
 def coverage(session: Session) -> Coverage:
-    """One aggregate query per model over the rows with local files, one over candidates."""
-    totals: dict[EntityKind, Any] = {}
-    for kind in EntityKind:
-        model, image = kind.model, kind.image_path_column
-        failed = image.startswith(IMAGE_FAILED_PREFIX)
-        totals[kind] = session.execute(
-            select(
-                func.count(),
-                *(func.count(kind.link_column(provider)) for provider in ProviderKind),
-                func.count(case((and_(image.is_not(None), ~failed), 1))),
-                func.count(case((failed, 1))),
-            ).where(model.has_local_files.is_(True))
-        ).one()
+    """The kept counts (else one aggregate query per model over the rows with local files),
+    and one query over the pending candidates."""
+    totals = _kept_coverage(session) or _counted_coverage(session)
     artists, albums = totals[EntityKind.ARTIST], totals[EntityKind.ALBUM]
     pending = session.execute(
         select(
@@ -191,6 +238,45 @@ def coverage(session: Session) -> Coverage:
         images_failed=artists[last + 1] + albums[last + 1],
         to_review=pending[0] + pending[1],
     )
+
+
+#: Per kind: local rows, linked local rows per provider (ProviderKind order), images cached,
+#: images failed.
+CoverageTotals = dict[EntityKind, tuple[int, ...]]
+
+
+def _kept_coverage(session: Session) -> CoverageTotals | None:
+    kept = kept_counts(session)
+    if kept is None:
+        return None
+    totals: CoverageTotals = {}
+    for kind in EntityKind:
+        prefix = f"{kind.value}s"
+        totals[kind] = (
+            kept[f"{prefix}_local"],
+            *(kept[f"{prefix}_local_{provider.value}"] for provider in ProviderKind),
+            kept[f"{prefix}_images_cached"],
+            kept[f"{prefix}_images_failed"],
+        )
+    return totals
+
+
+def _counted_coverage(session: Session) -> CoverageTotals:
+    totals: CoverageTotals = {}
+    for kind in EntityKind:
+        model, image = kind.model, kind.image_path_column
+        failed = image.startswith(IMAGE_FAILED_PREFIX)
+        totals[kind] = tuple(
+            session.execute(
+                select(
+                    func.count(),
+                    *(func.count(kind.link_column(provider)) for provider in ProviderKind),
+                    func.count(case((and_(image.is_not(None), ~failed), 1))),
+                    func.count(case((failed, 1))),
+                ).where(model.has_local_files.is_(True))
+            ).one()
+        )
+    return totals
 
 
 def run_outcomes(session: Session, since: datetime) -> dict[str, int]:

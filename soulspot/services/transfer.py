@@ -15,8 +15,9 @@ import soulspot.models  # noqa: F401  (registers every table on the metadata)
 from soulspot.errors import InvalidStateError
 from soulspot.extensions import db
 
-#: The running server's scheduler lock belongs to the old database's process, not the library.
-NOT_COPIED = frozenset({"process_locks"})
+#: The running server's scheduler lock belongs to the old database's process, not the
+#: library; the target's own triggers count the copied rows into its library_counts.
+NOT_COPIED = frozenset({"process_locks", "library_counts"})
 BATCH_SIZE = 1000
 
 

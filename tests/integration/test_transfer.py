@@ -16,6 +16,7 @@ from sqlalchemy import select
 from soulspot.errors import InvalidStateError
 from soulspot.extensions import db
 from soulspot.models import Job, JobStatus, JobType, ProcessLock, Setting
+from soulspot.services.status import library_counts
 from soulspot.services.transfer import copy_database
 from tests.factories import add_artist, add_candidate, spotify_uri
 
@@ -50,7 +51,7 @@ def source(make_app, tmp_path) -> Flask:
 
 def _rows(app: Flask) -> dict[str, list[dict[str, Any]]]:
     with app.app_context():
-        tables = db.metadata.sorted_tables
+        tables = [table for table in db.metadata.sorted_tables if table.name != "library_counts"]
         with db.engine.connect() as connection:
             return {
                 table.name: sorted(
@@ -59,6 +60,11 @@ def _rows(app: Flask) -> dict[str, list[dict[str, Any]]]:
                 )
                 for table in tables
             }
+
+
+def _counts(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return library_counts(db.session)
 
 
 def _engines(source: Flask, target: Flask) -> tuple[Any, Any]:
@@ -80,6 +86,10 @@ def test_every_row_arrives_with_its_values(source, make_app) -> None:
     assert "process_locks" not in copied and after["process_locks"] == []
     for name in copied:
         assert after[name] == before[name], name
+    # The target's triggers counted what arrived (library_counts itself is not copied).
+    assert "library_counts" not in copied
+    assert _counts(target) == _counts(source)
+    assert _counts(target)["artists"] == 1  # the one with local files
     with target.app_context():
         job = db.session.scalars(select(Job)).one()
         assert job.payload == {"path": "/music", "nested": [1, {"ok": True}]}
@@ -112,6 +122,7 @@ def test_a_failed_copy_leaves_the_target_empty(source, make_app, monkeypatch) ->
 
     assert seen[-1] == "albums" and "artists" in seen
     assert all(rows == [] for rows in _rows(target).values())
+    assert set(_counts(target).values()) == {0}
 
 
 def test_the_copy_database_command_moves_the_library_and_says_what_it_copied(
