@@ -291,15 +291,34 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
 def child_enrich(config: dict[str, Any]) -> None:
+    import threading
+
     from soulspot.services.enrichment import EnrichmentSettings, run_enrichment
     from soulspot.wiring import providers
 
     app = create_app(config)
+    samples: list[float] = []
+    done = threading.Event()
+
+    def sample() -> None:  # "flat" is read off the curve, not the peak alone
+        while not done.wait(0.5):
+            samples.append(_rss_mb())
+
     with app.app_context():
         clients = providers(app)
         before = _max_rss_mb()
         started = time.perf_counter()
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         result = run_enrichment(
             db.session,
             spotify=clients.spotify,
@@ -307,9 +326,14 @@ def child_enrich(config: dict[str, Any]) -> None:
             settings=EnrichmentSettings.from_config(app.config),
         )
         wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
     summary = {k: v for k, v in result.items() if isinstance(v, int)}
     summary["errors"] = result.get("errors", [])[:3]
-    print(json.dumps({"rss_before": before, "rss_peak": _max_rss_mb(), "wall": wall, **summary}))
+    # RSS at each tenth of the run's time
+    tenths = [samples[min(len(samples) - 1, len(samples) * n // 10)] for n in range(1, 11)]
+    figures = {"rss_before": before, "rss_peak": _max_rss_mb(), "wall": wall}
+    print(json.dumps({**figures, "rss_tenths": tenths if samples else [], **summary}))
 
 
 def child_scan(config: dict[str, Any], root: str) -> None:
@@ -402,6 +426,8 @@ def rss_enrichment(artist_count: int, folder: Path) -> None:
         f"(at start {figures['rss_before']:.1f} MB), {figures['wall']:.0f} s, "
         f"{figures['artists_processed']} processed, outcomes {outcomes}, errors {figures['errors']}"
     )
+    tenths = " ".join(f"{value:.0f}" for value in figures["rss_tenths"])
+    print(f"  RSS (MB) at each tenth of the run: {tenths}")
 
 
 def make_scan_tree(count: int) -> Path:

@@ -8,9 +8,11 @@ from soulspot.matching.albums import TITLE_MATCH
 from soulspot.matching.normalize import (
     is_placeholder,
     is_various_artists,
+    name_key,
     name_similarity,
     normalize_name,
     normalize_title,
+    title_key,
     title_similarity,
 )
 
@@ -498,3 +500,14 @@ def test_an_unknown_artist_is_not_a_compilation_artist() -> None:
     assert not is_various_artists("[unknown]")
     assert not is_various_artists("Unknown Artist")
     assert is_various_artists("Divers")
+
+
+def test_the_key_caches_stay_small_over_a_big_library() -> None:
+    """A 20,000-artist run computes about 100,000 distinct keys of about 1 KB each: the caches
+    must stop growing long before (bench/scale.py draws the enrichment's RSS)."""
+    for number in range(10_000):
+        name_key(f"Cache Probe Artist {number}")
+        title_key(f"Cache Probe Album {number}")
+    for key_function in (name_key, title_key):
+        info = key_function.cache_info()
+        assert info.maxsize is not None and info.currsize <= info.maxsize <= 8192
