@@ -111,6 +111,7 @@ def scan(path: Path) -> None:
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         summary = scan_library(db.session, path, progress=progress)
+        database.refresh_statistics(db.session)
     except AppError as exc:
         raise click.UsageError(exc.detail) from exc
     finally:

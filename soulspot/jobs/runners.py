@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from soulspot import database
 from soulspot.config import path_list
 from soulspot.errors import ValidationError
 from soulspot.jobs.queue import JobCancelled, JobContext, JobFailed, Runner, summarize
@@ -103,6 +104,7 @@ def run_scan_job(ctx: JobContext) -> dict[str, Any]:
         should_stop=ctx.cancel_requested,
         batch_size=int(ctx.config["SCAN_BATCH_SIZE"]),
     )
+    database.refresh_statistics(ctx.session)  # a first scan fills empty tables
     if summary.cancelled:
         raise JobCancelled(summary.to_dict())
     return summary.to_dict()
