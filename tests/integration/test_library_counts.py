@@ -161,3 +161,28 @@ def test_many_small_writes_fold_into_the_same_counts(app: Flask) -> None:
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LibraryCounts)) == 1
     _check(app)
+
+
+def test_a_database_without_the_triggers_counts_the_same_per_request(
+    app: Flask, monkeypatch
+) -> None:
+    """Other databases (no triggers) count the rows on each request: the same figures."""
+    with app.app_context():
+        blur = add_artist(db.session, "Blur", albums=("Parklife", "13"))
+        blur.spotify_uri = spotify_uri("artist", 1)
+        blur.image_path = "artists/blur.jpg"
+        add_artist(db.session, "Pulp", albums=("Different Class",)).image_path = "FAILED|x|y"
+        db.session.commit()
+
+        def figures() -> tuple:
+            return (
+                status.status_counts(db.session),
+                status.coverage(db.session),
+                status.library_counts(db.session),
+            )
+
+        kept = figures()
+        monkeypatch.setattr(status, "KEPT_COUNTS_DIALECTS", frozenset())
+        assert status.kept_counts(db.session) is None
+        assert figures() == kept
+        assert kept[0]["artists_unenriched"] == 1 and kept[2]["tracks"] == 3
